@@ -1,0 +1,75 @@
+package org.mlensemble.common.learning;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The weak learners a fit can ask for, with their validated hyperparameters. */
+public enum Algorithm {
+
+    /** Tribuo linear SGD regression on standardised features and target. */
+    LINEAR("linear", List.of(
+            ParamSpec.integer("epochs", 1, 1000, 10, "passes over the shard"),
+            ParamSpec.real("learningRate", 1e-6, 10, 0.05, "AdaGrad initial learning rate"),
+            ParamSpec.real("l2", 0, 100, 0, "L2 penalty on the weights, applied as weight decay per epoch"),
+            ParamSpec.choice("loss", List.of("squared", "huber"), "squared", "regression loss"))),
+
+    /** One Tribuo CART regression tree on quantile-binned features. */
+    TREE("tree", List.of(
+            ParamSpec.integer("maxDepth", 1, 64, 6, "maximum depth of the tree"),
+            ParamSpec.integer("minLeafSize", 1, 100000, 5, "minimum number of rows in a node to split it"))),
+
+    /** A random forest of CART trees per learner, on quantile-binned features. */
+    FOREST("forest", List.of(
+            ParamSpec.integer("trees", 1, 500, 25, "trees per learner"),
+            ParamSpec.integer("maxDepth", 1, 64, 64, "maximum depth of each tree"),
+            ParamSpec.real("featureFraction", 0.05, 0.99, 0.5, "fraction of features tried at each split")));
+
+    private final String wireName;
+    private final List<ParamSpec> params;
+
+    Algorithm(String wireName, List<ParamSpec> params) {
+        this.wireName = wireName;
+        this.params = params;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public List<ParamSpec> params() {
+        return params;
+    }
+
+    public static Algorithm fromWire(String name) {
+        if (name == null || name.isBlank()) {
+            return LINEAR;
+        }
+        return Arrays.stream(values()).filter(a -> a.wireName.equals(name)).findFirst()
+                .orElseThrow(() -> new InvalidParamsException("unknown algorithm '" + name + "'; valid algorithms are "
+                        + Arrays.stream(values()).map(Algorithm::wireName).collect(Collectors.joining(", "))));
+    }
+
+    /**
+     * Checks the given parameters and returns them complete, defaults filled in, in a stable order,
+     * so that the recorded provenance always names every value used.
+     */
+    public Map<String, Object> resolve(Map<String, Object> given) {
+        Map<String, Object> in = given == null ? Map.of() : given;
+        for (String key : in.keySet()) {
+            if (params.stream().noneMatch(p -> p.name().equals(key))) {
+                throw new InvalidParamsException("unknown parameter '" + key + "' for algorithm " + wireName
+                        + "; valid parameters are " + params.stream().map(ParamSpec::toString)
+                                .collect(Collectors.joining(", ")));
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (ParamSpec p : params) {
+            Object v = in.get(p.name());
+            out.put(p.name(), v == null ? p.defaultValue() : p.coerce(v));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,19 @@
+package org.mlensemble.common.messaging;
+
+/** AMQP header names of the job protocol, defined once. */
+public final class Headers {
+
+    /** Which job a message carries: {@link JobType#wireName()}. */
+    public static final String JOB_TYPE = "x-ml-job";
+
+    /** Epoch milliseconds after which nobody waits for the answer; work past it is wasted. */
+    public static final String DEADLINE = "x-ml-deadline";
+
+    /** Version of the message contract, so that a learner can refuse what it cannot read. */
+    public static final String PROTOCOL = "x-ml-protocol";
+
+    public static final int PROTOCOL_VERSION = 1;
+
+    private Headers() {
+    }
+}

@@ -1,0 +1,31 @@
+package org.mlensemble.common.messaging;
+
+import java.util.List;
+
+/**
+ * A learner's periodic presence message. All cluster state lives in the learners; an api
+ * instance rebuilds its whole view (who is alive, which models exist, which fits are running)
+ * from these.
+ *
+ * @param instanceId changes on every process start, so a restart is visible
+ * @param members    the members this learner holds, newest first
+ * @param training   fits in progress, and those that ended in the last minute
+ * @param leaving    sent once on graceful shutdown, so the api stops waiting for this learner at once
+ * @param loadFailures stored members that could not be loaded at start-up
+ */
+public record Heartbeat(
+        String learnerId,
+        String shard,
+        String instanceId,
+        long sentAt,
+        long startedAt,
+        List<MemberInfo> members,
+        List<TrainingProgress> training,
+        boolean leaving,
+        int loadFailures) {
+
+    public Heartbeat {
+        members = members == null ? List.of() : List.copyOf(members);
+        training = training == null ? List.of() : List.copyOf(training);
+    }
+}

@@ -1,0 +1,32 @@
+package org.mlensemble.common.messaging;
+
+/**
+ * One learner's answer to one job, sent by direct reply-to. Only the fields of its job type are
+ * set.
+ *
+ * @param predictions predictions for predict and evaluate, in row order
+ * @param actuals     the test labels for evaluate
+ * @param member      the trained member for fit
+ * @param workMs      time the learner spent on the job
+ */
+public record JobReply(
+        String learnerId,
+        String shard,
+        JobType job,
+        String modelId,
+        ReplyStatus status,
+        String reason,
+        double[] predictions,
+        double[] actuals,
+        MemberInfo member,
+        long workMs) {
+
+    public static JobReply of(String learnerId, String shard, JobType job, String modelId, ReplyStatus status,
+            String reason) {
+        return new JobReply(learnerId, shard, job, modelId, status, reason, null, null, null, 0);
+    }
+
+    public boolean ok() {
+        return status == ReplyStatus.OK;
+    }
+}

@@ -1,0 +1,56 @@
+package org.mlensemble.common.messaging;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Every broker name the system uses, derived from one configurable prefix so that tests and
+ * several clusters can share a broker. No other class spells a queue or exchange name.
+ */
+public record Topology(String prefix) {
+
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    /** Direct reply-to pseudo-queue: replies go straight to the requesting channel. */
+    public static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
+
+    public Topology {
+        Objects.requireNonNull(prefix, "prefix");
+        if (!SAFE.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("broker name prefix must match " + SAFE.pattern() + ": " + prefix);
+        }
+    }
+
+    /** Durable fanout exchange that every job is published to. */
+    public String jobsExchange() {
+        return prefix + ".jobs";
+    }
+
+    /** Durable queue of one learner, named after its stable id so it survives restarts. */
+    public String learnerQueue(String learnerId) {
+        if (!SAFE.matcher(learnerId).matches()) {
+            throw new IllegalArgumentException("learner id must match " + SAFE.pattern() + ": " + learnerId);
+        }
+        return prefix + ".learner." + learnerId;
+    }
+
+    /** Exchange that rejected (unparseable) jobs are dead-lettered to. */
+    public String deadLetterExchange() {
+        return prefix + ".dlx";
+    }
+
+    /** Queue that keeps dead-lettered jobs for inspection. */
+    public String deadLetterQueue() {
+        return prefix + ".dead-letter";
+    }
+
+    /** Fanout exchange carrying learner heartbeats to every api instance. */
+    public String presenceExchange() {
+        return prefix + ".presence";
+    }
+
+    /** Name stem of an api instance's private presence queue. */
+    public String presenceQueuePrefix() {
+        return prefix + ".presence.";
+    }
+}

@@ -1,0 +1,132 @@
+package org.mlensemble.common.table;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * RFC 4180 CSV: comma separated, fields optionally quoted with {@code "}, quotes doubled inside
+ * quoted fields, line breaks allowed inside quotes. Rows must have as many cells as the header.
+ */
+public final class CsvReader {
+
+    private CsvReader() {
+    }
+
+    public static Table read(Path file) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(in, file.getFileName().toString());
+        } catch (NoSuchFileException e) {
+            throw new CsvFormatException("file not found: " + file);
+        }
+    }
+
+    public static Table read(Reader in, String source) throws IOException {
+        Parser p = new Parser(in instanceof BufferedReader b ? b : new BufferedReader(in), source);
+        List<String> header = p.next();
+        if (header == null || header.isEmpty() || header.size() == 1 && header.get(0).isEmpty()) {
+            throw new CsvFormatException(source + " is empty: expected a header line");
+        }
+        if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
+            header.set(0, header.get(0).substring(1));
+        }
+        Set<String> seen = new HashSet<>();
+        for (String h : header) {
+            if (h.isBlank()) {
+                throw new CsvFormatException(source + " has a blank column name in its header");
+            }
+            if (!seen.add(h)) {
+                throw new CsvFormatException(source + " has the column '" + h + "' twice");
+            }
+        }
+        List<String[]> rows = new ArrayList<>();
+        List<String> row;
+        while ((row = p.next()) != null) {
+            if (row.size() == 1 && row.get(0).isEmpty()) {
+                continue; // blank line
+            }
+            if (row.size() != header.size()) {
+                throw new CsvFormatException(source + " line " + p.line + ": " + row.size() + " cells, header has "
+                        + header.size());
+            }
+            rows.add(row.toArray(String[]::new));
+        }
+        return new Table(header, rows);
+    }
+
+    private static final class Parser {
+        private final BufferedReader in;
+        private final String source;
+        private final StringBuilder cell = new StringBuilder();
+        int line;
+
+        Parser(BufferedReader in, String source) {
+            this.in = in;
+            this.source = source;
+        }
+
+        /** Next record, or null at end of input. */
+        List<String> next() throws IOException {
+            String text = in.readLine();
+            if (text == null) {
+                return null;
+            }
+            line++;
+            int startLine = line;
+            List<String> out = new ArrayList<>();
+            cell.setLength(0);
+            boolean quoted = false;
+            boolean wasQuoted = false;
+            int i = 0;
+            while (true) {
+                if (i >= text.length()) {
+                    if (quoted) {
+                        String more = in.readLine();
+                        if (more == null) {
+                            throw new CsvFormatException(source + " line " + startLine + ": unterminated quoted field");
+                        }
+                        line++;
+                        cell.append('\n');
+                        text = more;
+                        i = 0;
+                        continue;
+                    }
+                    out.add(cell.toString());
+                    return out;
+                }
+                char c = text.charAt(i++);
+                if (quoted) {
+                    if (c == '"') {
+                        if (i < text.length() && text.charAt(i) == '"') {
+                            cell.append('"');
+                            i++;
+                        } else {
+                            quoted = false;
+                        }
+                    } else {
+                        cell.append(c);
+                    }
+                } else if (c == ',') {
+                    out.add(cell.toString());
+                    cell.setLength(0);
+                    wasQuoted = false;
+                } else if (c == '"' && cell.length() == 0 && !wasQuoted) {
+                    quoted = true;
+                    wasQuoted = true;
+                } else if (c == '\r' && i == text.length()) {
+                    // tolerate CRLF files read line by line
+                } else {
+                    cell.append(c);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package org.mlensemble.learner.jobs;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.mlensemble.common.messaging.EvaluateJob;
+import org.mlensemble.common.messaging.FitJob;
+import org.mlensemble.common.messaging.Headers;
+import org.mlensemble.common.messaging.JobReply;
+import org.mlensemble.common.messaging.JobType;
+import org.mlensemble.common.messaging.MalformedMessageException;
+import org.mlensemble.common.messaging.MessageCodec;
+import org.mlensemble.common.messaging.PredictJob;
+import org.mlensemble.learner.system.LearnerProperties;
+import org.mlensemble.learner.training.Learner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.AmqpRejectAndDontRequeueException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Thin adapter from job messages to {@link Learner} calls and back to direct replies. A message it
+ * cannot read is rejected without requeue, which dead-letters it; the learner goes on serving.
+ */
+@Component
+class JobListener {
+
+    static final String LISTENER_ID = "jobs";
+    private static final Logger log = LoggerFactory.getLogger(JobListener.class);
+
+    private final Learner learner;
+    private final RabbitTemplate rabbit;
+    private final LearnerProperties props;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    JobListener(Learner learner, RabbitTemplate rabbit, LearnerProperties props, Clock clock, MeterRegistry meters) {
+        this.learner = learner;
+        this.rabbit = rabbit;
+        this.props = props;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    @RabbitListener(id = LISTENER_ID, queues = "#{learnerQueue.name}", concurrency = "${ml.learner.consumers:4}")
+    void onJob(Message message) {
+        MessageProperties mp = message.getMessageProperties();
+        JobReply reply;
+        try {
+            JobType type = JobType.fromWire(mp.getHeader(Headers.JOB_TYPE))
+                    .orElseThrow(() -> new MalformedMessageException("unknown job type " + mp.getHeader(Headers.JOB_TYPE)));
+            if (expired(mp)) {
+                meters.counter("ml.learner.jobs.expired", "job", type.wireName()).increment();
+                return;
+            }
+            reply = switch (type) {
+                case FIT -> fit(message.getBody());
+                case PREDICT -> delayed(() -> learner.predict(validPredict(message.getBody())));
+                case EVALUATE -> delayed(() -> learner.evaluate(validEvaluate(message.getBody())));
+            };
+        } catch (MalformedMessageException e) {
+            meters.counter("ml.learner.jobs.dead.lettered").increment();
+            log.warn("dead-lettering a malformed job (correlation {}): {}", mp.getCorrelationId(), e.getMessage());
+            throw new AmqpRejectAndDontRequeueException(e.getMessage());
+        }
+        meters.counter("ml.learner.jobs", "job", reply.job().wireName(), "status", reply.status().name().toLowerCase())
+                .increment();
+        reply(mp, reply);
+    }
+
+    private JobReply fit(byte[] body) {
+        FitJob job = MessageCodec.decode(body, FitJob.class);
+        if (job.modelId() == null || job.dataset() == null || job.target() == null) {
+            throw new MalformedMessageException("fit job without modelId, dataset or target");
+        }
+        JobReply reply = learner.fit(job);
+        if (reply.ok() && reply.member() != null && reply.workMs() > 0) {
+            meters.timer("ml.learner.training", "algorithm", reply.member().algorithm())
+                    .record(java.time.Duration.ofMillis(reply.member().trainMs()));
+            meters.summary("ml.learner.training.rows").record(reply.member().rows());
+        }
+        return reply;
+    }
+
+    private static PredictJob validPredict(byte[] body) {
+        PredictJob job = MessageCodec.decode(body, PredictJob.class);
+        if (job.modelId() == null || job.columns() == null || job.rows() < 1) {
+            throw new MalformedMessageException("predict job without modelId, columns or rows");
+        }
+        job.columns().forEach((column, values) -> {
+            if (values == null || values.size() != job.rows()) {
+                throw new MalformedMessageException("predict job column " + column + " does not have " + job.rows()
+                        + " values");
+            }
+        });
+        return job;
+    }
+
+    private static EvaluateJob validEvaluate(byte[] body) {
+        EvaluateJob job = MessageCodec.decode(body, EvaluateJob.class);
+        if (job.modelId() == null) {
+            throw new MalformedMessageException("evaluate job without modelId");
+        }
+        return job;
+    }
+
+    private boolean expired(MessageProperties mp) {
+        Object deadline = mp.getHeader(Headers.DEADLINE);
+        return deadline instanceof Number n && clock.millis() > n.longValue();
+    }
+
+    /** Fault injection for drills: a slow learner, configured with {@code ml.learner.reply-delay}. */
+    private JobReply delayed(java.util.function.Supplier<JobReply> work) {
+        if (!props.replyDelay().isZero()) {
+            try {
+                Thread.sleep(props.replyDelay().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return work.get();
+    }
+
+    private void reply(MessageProperties request, JobReply reply) {
+        String replyTo = request.getReplyTo();
+        if (replyTo == null || request.getCorrelationId() == null) {
+            return; // nobody asked for an answer
+        }
+        MessageProperties props = new MessageProperties();
+        props.setCorrelationId(request.getCorrelationId());
+        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        props.setHeader(Headers.JOB_TYPE, reply.job().wireName());
+        try {
+            rabbit.send("", replyTo, new Message(MessageCodec.encode(reply), props));
+        } catch (AmqpException e) {
+            // direct reply-to is at-most-once: the requester may be gone, and its deadline covers that
+            log.debug("reply to {} dropped: {}", replyTo, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.mlensemble.learner.presence;
+
+import java.util.concurrent.ScheduledFuture;
+import org.mlensemble.common.messaging.Heartbeat;
+import org.mlensemble.common.messaging.MessageCodec;
+import org.mlensemble.common.messaging.Topology;
+import org.mlensemble.learner.system.LearnerProperties;
+import org.mlensemble.learner.training.Learner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes this learner's heartbeat to the presence fanout. The heartbeat is the only state the
+ * api instances have, so it carries the members held and the fits in progress. On graceful
+ * shutdown a last heartbeat says the learner is leaving.
+ */
+@Component
+class PresencePublisher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(PresencePublisher.class);
+
+    private final Learner learner;
+    private final RabbitTemplate rabbit;
+    private final Topology topology;
+    private final LearnerProperties props;
+    private final TaskScheduler scheduler;
+    private volatile ScheduledFuture<?> task;
+    private volatile boolean brokerDown;
+
+    PresencePublisher(Learner learner, RabbitTemplate rabbit, Topology topology, LearnerProperties props,
+            TaskScheduler scheduler) {
+        this.learner = learner;
+        this.rabbit = rabbit;
+        this.topology = topology;
+        this.props = props;
+        this.scheduler = scheduler;
+    }
+
+    void publish(boolean leaving) {
+        Heartbeat hb = learner.heartbeat(leaving);
+        MessageProperties mp = new MessageProperties();
+        mp.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        // a heartbeat older than two intervals is noise
+        mp.setExpiration(Long.toString(props.heartbeatInterval().toMillis() * 2));
+        try {
+            rabbit.send(topology.presenceExchange(), "", new Message(MessageCodec.encode(hb), mp));
+            if (brokerDown) {
+                log.info("presence heartbeats flowing again");
+                brokerDown = false;
+            }
+        } catch (AmqpException e) {
+            if (!brokerDown) {
+                log.warn("cannot publish presence: {}", e.getMessage());
+                brokerDown = true;
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        task = scheduler.scheduleAtFixedRate(() -> publish(false), props.heartbeatInterval());
+    }
+
+    @Override
+    public void stop() {
+        ScheduledFuture<?> t = task;
+        if (t != null) {
+            t.cancel(false);
+            task = null;
+            publish(true);
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return task != null;
+    }
+
+    /** Stop before the listener containers, so the api stops counting on us first. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+}

@@ -1,0 +1,68 @@
+package org.mlensemble.learner.system;
+
+import java.time.Clock;
+import java.util.Map;
+import org.mlensemble.common.messaging.Topology;
+import org.mlensemble.learner.training.Learner;
+import org.mlensemble.learner.training.MemberStore;
+import org.mlensemble.learner.training.MemberTrainer;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.FanoutExchange;
+import org.springframework.amqp.core.HeadersExchange;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The learner's broker topology, declared in one place, and its domain objects.
+ * <ul>
+ *   <li>its own durable queue, bound to the jobs fanout, expiring when the learner is gone for long;</li>
+ *   <li>rejected jobs are dead-lettered through a headers exchange that keeps only
+ *       {@code x-first-death-reason = rejected}: expired predicts are dropped, not hoarded;</li>
+ *   <li>the presence fanout its heartbeats go to.</li>
+ * </ul>
+ */
+@Configuration(proxyBeanMethods = false)
+class LearnerConfiguration {
+
+    @Bean
+    Topology topology(BrokerProperties broker) {
+        return new Topology(broker.prefix());
+    }
+
+    @Bean
+    Queue learnerQueue(Topology topology, LearnerProperties props) {
+        return QueueBuilder.durable(topology.learnerQueue(props.id()))
+                .deadLetterExchange(topology.deadLetterExchange())
+                .expires((int) Math.min(Integer.MAX_VALUE, props.queueExpiry().toMillis()))
+                .build();
+    }
+
+    @Bean
+    Declarables learnerTopology(Topology topology, Queue learnerQueue) {
+        FanoutExchange jobs = new FanoutExchange(topology.jobsExchange(), true, false);
+        HeadersExchange dlx = new HeadersExchange(topology.deadLetterExchange(), true, false);
+        Queue deadLetters = QueueBuilder.durable(topology.deadLetterQueue()).build();
+        Binding poisonOnly = BindingBuilder.bind(deadLetters).to(dlx)
+                .whereAll(Map.of("x-first-death-reason", "rejected")).match();
+        FanoutExchange presence = new FanoutExchange(topology.presenceExchange(), true, false);
+        return new Declarables(jobs, dlx, deadLetters, poisonOnly, presence,
+                BindingBuilder.bind(learnerQueue).to(jobs));
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    Learner learner(LearnerProperties props, Clock clock) {
+        var settings = new Learner.Settings(props.id(), props.shard(), props.dataDir(), props.retention());
+        Learner learner = new Learner(settings, new MemberStore(props.memberDir()), new MemberTrainer(clock), clock);
+        learner.loadPersisted();
+        return learner;
+    }
+}

@@ -1,0 +1,236 @@
+package org.mlensemble.learner.training;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.mlensemble.common.features.DataException;
+import org.mlensemble.common.learning.InvalidParamsException;
+import org.mlensemble.common.messaging.EvaluateJob;
+import org.mlensemble.common.messaging.FitJob;
+import org.mlensemble.common.messaging.Heartbeat;
+import org.mlensemble.common.messaging.JobReply;
+import org.mlensemble.common.messaging.JobType;
+import org.mlensemble.common.messaging.MemberInfo;
+import org.mlensemble.common.messaging.PredictJob;
+import org.mlensemble.common.messaging.ReplyStatus;
+import org.mlensemble.common.messaging.TrainingProgress;
+import org.mlensemble.common.table.CsvFormatException;
+import org.mlensemble.common.table.CsvReader;
+import org.mlensemble.common.table.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One learner: it trains, holds and serves its own members of every model version. Plain Java,
+ * no messaging: the listener turns messages into these calls and the results into replies.
+ */
+public final class Learner {
+
+    private static final Logger log = LoggerFactory.getLogger(Learner.class);
+    private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
+    /**
+     * @param retention how many model versions to keep; older ones are deleted from memory and disk
+     */
+    public record Settings(String learnerId, String shard, Path dataDir, int retention) {
+    }
+
+    private final Settings settings;
+    private final MemberStore store;
+    private final MemberTrainer trainer;
+    private final Clock clock;
+    private final String instanceId = java.util.UUID.randomUUID().toString();
+    private final long startedAt;
+    private final Map<String, Member> members = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<JobReply>> fitsInFlight = new ConcurrentHashMap<>();
+    private final Map<String, TrainingProgress> progress = new ConcurrentHashMap<>();
+    private final TestSetCache testSets = new TestSetCache();
+    private volatile List<MemberStore.LoadFailure> loadFailures = List.of();
+
+    public Learner(Settings settings, MemberStore store, MemberTrainer trainer, Clock clock) {
+        this.settings = settings;
+        this.store = store;
+        this.trainer = trainer;
+        this.clock = clock;
+        this.startedAt = clock.millis();
+    }
+
+    /** Reloads persisted members. Corrupt ones are reported and skipped. */
+    public List<MemberStore.LoadFailure> loadPersisted() {
+        MemberStore.Loaded loaded = store.loadAll();
+        for (Member m : loaded.members()) {
+            members.put(m.info().modelId(), m);
+        }
+        for (MemberStore.LoadFailure f : loaded.failures()) {
+            log.warn("skipped stored member {}: {}", f.folder(), f.reason());
+        }
+        loadFailures = List.copyOf(loaded.failures());
+        log.info("learner {} (shard {}) loaded {} member(s) from {}", settings.learnerId(), settings.shard(),
+                loaded.members().size(), store.root());
+        return loadFailures;
+    }
+
+    /**
+     * Trains this learner's member of a model version. Idempotent: a member already held is
+     * reported again, and a second job for a fit in progress waits for the first.
+     */
+    public JobReply fit(FitJob job) {
+        Member held = members.get(job.modelId());
+        if (held != null) {
+            return fitReply(ReplyStatus.OK, job, "already trained", held.info(), 0);
+        }
+        CompletableFuture<JobReply> mine = new CompletableFuture<>();
+        CompletableFuture<JobReply> running = fitsInFlight.putIfAbsent(job.modelId(), mine);
+        if (running != null) {
+            return running.join();
+        }
+        try {
+            JobReply reply = doFit(job);
+            mine.complete(reply);
+            return reply;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            fitsInFlight.remove(job.modelId());
+        }
+    }
+
+    private JobReply doFit(FitJob job) {
+        long started = clock.millis();
+        String modelId = job.modelId();
+        try {
+            setProgress(modelId, "loading", 5, null);
+            Table table = CsvReader.read(shardFile(job.dataset()));
+            Member member = trainer.train(job, settings.learnerId(), settings.shard(), table,
+                    (phase, pct) -> setProgress(modelId, phase, pct, null));
+            setProgress(modelId, "saving", 90, null);
+            store.save(member);
+            members.put(modelId, member);
+            prune();
+            setProgress(modelId, "done", 100, null);
+            log.info("trained {} on shard {}: {} rows, {} ms", modelId, settings.shard(), member.info().rows(),
+                    member.info().trainMs());
+            return fitReply(ReplyStatus.OK, job, null, member.info(), clock.millis() - started);
+        } catch (DataException | CsvFormatException | InvalidParamsException e) {
+            setProgress(modelId, "failed", 100, e.getMessage());
+            return fitReply(ReplyStatus.BAD_REQUEST, job, e.getMessage(), null, clock.millis() - started);
+        } catch (UncheckedIOException | IOException e) {
+            String reason = e.getMessage();
+            setProgress(modelId, "failed", 100, reason);
+            log.error("fit {} failed: {}", modelId, reason);
+            return fitReply(ReplyStatus.FAILED, job, reason, null, clock.millis() - started);
+        } catch (RuntimeException e) {
+            String reason = "training failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+            setProgress(modelId, "failed", 100, reason);
+            log.error("fit {} failed", modelId, e);
+            return fitReply(ReplyStatus.FAILED, job, reason, null, clock.millis() - started);
+        }
+    }
+
+    public JobReply predict(PredictJob job) {
+        long started = clock.millis();
+        Member m = members.get(job.modelId());
+        if (m == null) {
+            return JobReply.of(settings.learnerId(), settings.shard(), JobType.PREDICT, job.modelId(),
+                    ReplyStatus.NO_MODEL, null);
+        }
+        try {
+            double[] p = m.predict(job.columns(), job.rows());
+            return new JobReply(settings.learnerId(), settings.shard(), JobType.PREDICT, job.modelId(),
+                    ReplyStatus.OK, null, p, null, null, clock.millis() - started);
+        } catch (DataException e) {
+            return JobReply.of(settings.learnerId(), settings.shard(), JobType.PREDICT, job.modelId(),
+                    ReplyStatus.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    public JobReply evaluate(EvaluateJob job) {
+        long started = clock.millis();
+        Member m = members.get(job.modelId());
+        if (m == null) {
+            return JobReply.of(settings.learnerId(), settings.shard(), JobType.EVALUATE, job.modelId(),
+                    ReplyStatus.NO_MODEL, null);
+        }
+        try {
+            Path file = datasetDir(m.info().dataset()).resolve("test").resolve("data.csv");
+            TestSetCache.TestSet test = testSets.get(file, m.encoding().target());
+            double[] p = m.predict(test.columns(), test.actuals().length);
+            return new JobReply(settings.learnerId(), settings.shard(), JobType.EVALUATE, job.modelId(),
+                    ReplyStatus.OK, null, p, test.actuals(), null, clock.millis() - started);
+        } catch (DataException | CsvFormatException e) {
+            return JobReply.of(settings.learnerId(), settings.shard(), JobType.EVALUATE, job.modelId(),
+                    ReplyStatus.BAD_REQUEST, e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            return JobReply.of(settings.learnerId(), settings.shard(), JobType.EVALUATE, job.modelId(),
+                    ReplyStatus.FAILED, "cannot read the test set: " + e.getMessage());
+        }
+    }
+
+    /** This learner's presence: who it is, what it holds, what it is training. */
+    public Heartbeat heartbeat(boolean leaving) {
+        List<MemberInfo> infos = members.values().stream().map(Member::info)
+                .sorted(Comparator.comparingLong(MemberInfo::createdAt).reversed()).toList();
+        long now = clock.millis();
+        // finished fits stay visible for a minute so that status pollers see how they ended
+        progress.values().removeIf(p -> p.percent() >= 100 && now - p.updatedAt() > 60_000);
+        return new Heartbeat(settings.learnerId(), settings.shard(), instanceId, now, startedAt,
+                leaving ? List.of() : infos, List.copyOf(progress.values()), leaving, loadFailures.size());
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public int memberCount() {
+        return members.size();
+    }
+
+    private void setProgress(String modelId, String phase, int percent, String reason) {
+        progress.put(modelId, new TrainingProgress(modelId, phase, percent, reason, clock.millis()));
+    }
+
+    private void prune() {
+        List<MemberInfo> byAge = members.values().stream().map(Member::info)
+                .sorted(Comparator.comparingLong(MemberInfo::createdAt).reversed()).toList();
+        for (MemberInfo old : byAge.subList(Math.min(settings.retention(), byAge.size()), byAge.size())) {
+            members.remove(old.modelId());
+            store.delete(old.modelId());
+            log.info("pruned model {} (retention {})", old.modelId(), settings.retention());
+        }
+    }
+
+    private Path shardFile(String dataset) throws IOException {
+        Path dir = datasetDir(dataset);
+        if (!Files.isDirectory(dir)) {
+            throw new DataException("unknown dataset '" + dataset + "': no folder " + dir.getFileName()
+                    + " in the data directory");
+        }
+        Path file = dir.resolve(settings.shard()).resolve("data.csv");
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("dataset '" + dataset + "' has no shard " + settings.shard() + " (" + settings.shard()
+                    + "/data.csv)");
+        }
+        return file;
+    }
+
+    private Path datasetDir(String dataset) {
+        if (dataset == null || !DATASET.matcher(dataset).matches() || dataset.contains("..")) {
+            throw new DataException("dataset must be a folder name of letters, digits, '_', '-' or '.': " + dataset);
+        }
+        return settings.dataDir().resolve(dataset);
+    }
+
+    private JobReply fitReply(ReplyStatus status, FitJob job, String reason, MemberInfo info, long workMs) {
+        return new JobReply(settings.learnerId(), settings.shard(), JobType.FIT, job.modelId(), status, reason, null,
+                null, info, workMs);
+    }
+}

@@ -1,0 +1,37 @@
+package org.mlensemble.learner.training;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mlensemble.common.features.EncodedRow;
+import org.mlensemble.common.features.FeatureEncoding;
+import org.mlensemble.common.messaging.MemberInfo;
+import org.tribuo.Model;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.regression.Regressor;
+
+/**
+ * One trained member of an ensemble: the Tribuo model, the encoding fitted with it, and what we
+ * record about it. Immutable and safe to share between threads; Tribuo models predict
+ * concurrently.
+ */
+public record Member(Model<Regressor> model, FeatureEncoding encoding, MemberInfo info, boolean clip) {
+
+    /** Predicts rows given column-major, in the target's own units. */
+    public double[] predict(Map<String, List<Object>> columns, int rows) {
+        return predictEncoded(encoding.encodeColumns(columns, rows));
+    }
+
+    double[] predictEncoded(List<EncodedRow> rows) {
+        List<org.tribuo.Example<Regressor>> examples = new ArrayList<>(rows.size());
+        for (EncodedRow r : rows) {
+            examples.add(new ArrayExample<>(RegressionData.UNKNOWN, r.names(), r.values()));
+        }
+        double[] out = new double[rows.size()];
+        var predictions = model.predict(examples);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = encoding.targetScaling().inverse(predictions.get(i).getOutput().getValues()[0], clip);
+        }
+        return out;
+    }
+}

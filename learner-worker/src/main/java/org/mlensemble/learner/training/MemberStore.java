@@ -1,0 +1,133 @@
+package org.mlensemble.learner.training;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.mlensemble.common.features.FeatureEncoding;
+import org.mlensemble.common.messaging.MemberInfo;
+import org.mlensemble.common.messaging.MessageCodec;
+import org.tribuo.Model;
+import org.tribuo.regression.Regressor;
+
+/**
+ * Members on disk, one folder per model version: {@code member.tribuo} is Tribuo's protobuf
+ * serialisation of the model, {@code member.json} our encoding and metadata. No Java
+ * serialisation is ever read. A folder appears atomically, complete or not at all.
+ */
+public final class MemberStore {
+
+    static final String MODEL_FILE = "member.tribuo";
+    static final String META_FILE = "member.json";
+
+    private final Path root;
+
+    /** What is stored beside the Tribuo model. */
+    record StoredMeta(MemberInfo info, FeatureEncoding encoding) {
+    }
+
+    /** A member folder that could not be loaded, and why. */
+    public record LoadFailure(String folder, String reason) {
+    }
+
+    /** The outcome of loading every stored member. */
+    public record Loaded(List<Member> members, List<LoadFailure> failures) {
+    }
+
+    public MemberStore(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Writes a member; throws {@link UncheckedIOException} when the disk refuses. */
+    public void save(Member member) {
+        String id = member.info().modelId();
+        Path target = root.resolve(id);
+        Path tmp = root.resolve("." + id + ".tmp-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(tmp);
+            member.model().serializeToFile(tmp.resolve(MODEL_FILE));
+            Files.write(tmp.resolve(META_FILE), MessageCodec.encode(new StoredMeta(member.info(), member.encoding())));
+            if (Files.exists(target)) {
+                deleteTree(target);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target);
+            }
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new UncheckedIOException("cannot save member " + id + " under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads every stored member; a folder that fails to load is reported, not fatal. */
+    public Loaded loadAll() {
+        List<Member> members = new ArrayList<>();
+        List<LoadFailure> failures = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return new Loaded(members, failures);
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                String name = dir.getFileName().toString();
+                if (name.startsWith(".")) {
+                    deleteQuietly(dir); // an interrupted save
+                    continue;
+                }
+                try {
+                    members.add(load(dir));
+                } catch (RuntimeException | IOException e) {
+                    failures.add(new LoadFailure(name, e.getClass().getSimpleName() + ": " + e.getMessage()));
+                }
+            }
+        } catch (IOException e) {
+            failures.add(new LoadFailure(root.toString(), e.getMessage()));
+        }
+        return new Loaded(members, failures);
+    }
+
+    public void delete(String modelId) {
+        deleteQuietly(root.resolve(modelId));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Member load(Path dir) throws IOException {
+        StoredMeta meta = MessageCodec.decode(Files.readAllBytes(dir.resolve(META_FILE)), StoredMeta.class);
+        Model<?> model = Model.deserializeFromFile(dir.resolve(MODEL_FILE));
+        if (!model.validate(Regressor.class)) {
+            throw new IOException("not a regression model");
+        }
+        return new Member((Model<Regressor>) model, meta.encoding(), meta.info(), true);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            deleteTree(p);
+        } catch (IOException ignored) {
+            // best effort: a leftover folder is cleaned at the next start
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+}

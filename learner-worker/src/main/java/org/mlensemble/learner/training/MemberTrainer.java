@@ -1,0 +1,179 @@
+package org.mlensemble.learner.training;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
+import org.mlensemble.common.features.ColumnType;
+import org.mlensemble.common.features.DataException;
+import org.mlensemble.common.features.EncodingOptions;
+import org.mlensemble.common.features.FeatureEncoding;
+import org.mlensemble.common.learning.Algorithm;
+import org.mlensemble.common.messaging.FitJob;
+import org.mlensemble.common.messaging.MemberInfo;
+import org.mlensemble.common.table.Table;
+import org.tribuo.Model;
+import org.tribuo.Trainer;
+import org.tribuo.Tribuo;
+import org.tribuo.common.tree.RandomForestTrainer;
+import org.tribuo.math.optimisers.AdaGrad;
+import org.tribuo.math.optimisers.AdaGradRDA;
+import org.tribuo.regression.Regressor;
+import org.tribuo.regression.ensemble.AveragingCombiner;
+import org.tribuo.regression.rtree.CARTRegressionTrainer;
+import org.tribuo.regression.rtree.impurity.MeanSquaredError;
+import org.tribuo.regression.sgd.linear.LinearSGDTrainer;
+import org.tribuo.regression.sgd.objectives.Huber;
+import org.tribuo.regression.sgd.objectives.SquaredLoss;
+
+/**
+ * Trains one member on one shard with Tribuo. Every random choice (bootstrap sample, held-out
+ * slice, SGD order, tree features) derives from the request seed and the shard, so a refit with the
+ * same seed gives bit-identical predictions.
+ */
+public final class MemberTrainer {
+
+    /** Quantile bins for tree features: Tribuo's CART is quadratic in distinct values. */
+    static final int TREE_BINS = 256;
+    /** Share of the shard held out to weight the member, when weights are asked for. */
+    static final double HOLDOUT_SHARE = 0.1;
+
+    private final Clock clock;
+
+    public MemberTrainer(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * @param progress told the phase and rough percentage as training advances
+     * @throws DataException when the shard or the request cannot be used
+     */
+    public Member train(FitJob job, String learnerId, String shard, Table table, BiConsumer<String, Integer> progress) {
+        long started = clock.millis();
+        Algorithm algorithm = Algorithm.fromWire(job.algorithm());
+        Map<String, Object> params = algorithm.resolve(job.params());
+        long seed = memberSeed(job.seed(), shard);
+        boolean linear = algorithm == Algorithm.LINEAR;
+
+        progress.accept("encoding", 20);
+        Map<String, ColumnType> types = new LinkedHashMap<>();
+        job.columnTypes().forEach((k, v) -> types.put(k, ColumnType.fromWire(v)));
+        var options = new EncodingOptions(linear, linear ? 0 : TREE_BINS, linear, job.logTarget(), types,
+                new java.util.HashSet<>(job.ignore()));
+        FeatureEncoding encoding = FeatureEncoding.fit(table, job.target(), options);
+        var encoded = encoding.encodeTable(table);
+        int n = encoded.rows().size();
+
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] order = sample(n, "bootstrap".equals(job.sampling()), random);
+        int[] trainIdx = order;
+        int[] holdoutIdx = new int[0];
+        if (job.holdoutWeights() && n >= 20) {
+            int[] shuffled = shuffledRange(n, random);
+            int h = Math.max(1, (int) Math.round(n * HOLDOUT_SHARE));
+            holdoutIdx = Arrays.copyOf(shuffled, h);
+            int[] rest = Arrays.copyOfRange(shuffled, h, n);
+            Arrays.sort(rest);
+            trainIdx = "bootstrap".equals(job.sampling()) ? resample(rest, random) : rest;
+        }
+
+        progress.accept("training", 30);
+        String description = job.dataset() + "/" + shard + "/data.csv";
+        var dataset = RegressionData.dataset(description, job.target(), encoded.rows(), encoded.target(), trainIdx);
+        Trainer<Regressor> trainer = trainer(algorithm, params, seed, n);
+        Model<Regressor> model = trainer.train(dataset);
+        Member provisional = new Member(model, encoding, null, true);
+
+        double holdoutRmse = Double.NaN;
+        if (holdoutIdx.length > 0) {
+            var held = Arrays.stream(holdoutIdx).mapToObj(i -> encoded.rows().get(i)).toList();
+            double[] p = provisional.predictEncoded(held);
+            double sse = 0;
+            for (int i = 0; i < p.length; i++) {
+                double e = p[i] - encoded.rawTarget()[holdoutIdx[i]];
+                sse += e * e;
+            }
+            holdoutRmse = Math.sqrt(sse / p.length);
+        }
+        long finished = clock.millis();
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put("tribuoVersion", Tribuo.VERSION);
+        provenance.put("javaVersion", System.getProperty("java.version"));
+        provenance.put("trainer", trainer.toString());
+        provenance.put("memberSeed", Long.toString(seed));
+        provenance.put("trainingRows", Integer.toString(trainIdx.length));
+        provenance.put("holdoutRows", Integer.toString(holdoutIdx.length));
+        provenance.put("droppedRowsWithoutTarget", Integer.toString(encoded.droppedRows()));
+        provenance.put("encoding", encoding.toString());
+        provenance.put("logTarget", Boolean.toString(job.logTarget()));
+        provenance.put("dataFile", description);
+        MemberInfo info = new MemberInfo(job.modelId(), learnerId, shard, job.dataset(), job.target(),
+                algorithm.wireName(), params, job.seed(), job.sampling() == null ? "shard" : job.sampling(),
+                job.createdAt(), finished, trainIdx.length, encoding.featureCount(), finished - started, holdoutRmse,
+                provenance);
+        return new Member(model, encoding, info, true);
+    }
+
+    /** Mixes the request seed with the shard so members differ but stay reproducible. */
+    static long memberSeed(long requestSeed, String shard) {
+        long z = requestSeed * 0x9E3779B97F4A7C15L + shard.hashCode();
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static Trainer<Regressor> trainer(Algorithm algorithm, Map<String, Object> p, long seed, int rows) {
+        return switch (algorithm) {
+            case LINEAR -> {
+                double lr = (Double) p.get("learningRate");
+                double l2 = (Double) p.get("l2");
+                var objective = "huber".equals(p.get("loss")) ? new Huber() : new SquaredLoss();
+                var optimiser = l2 > 0 ? new AdaGradRDA(lr, 1e-6, 0, l2, rows) : new AdaGrad(lr, 1e-6);
+                yield new LinearSGDTrainer(objective, optimiser, (Integer) p.get("epochs"), Integer.MAX_VALUE, 1, seed);
+            }
+            case TREE -> new CARTRegressionTrainer((Integer) p.get("maxDepth"), ((Integer) p.get("minLeafSize")).floatValue(),
+                    0f, 1f, false, new MeanSquaredError(), seed);
+            case FOREST -> new RandomForestTrainer<>(
+                    new CARTRegressionTrainer((Integer) p.get("maxDepth"), 5f, 0f,
+                            ((Double) p.get("featureFraction")).floatValue(), false, new MeanSquaredError(), seed),
+                    new AveragingCombiner(), (Integer) p.get("trees"), seed);
+        };
+    }
+
+    private static int[] sample(int n, boolean bootstrap, SplittableRandom random) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = bootstrap ? random.nextInt(n) : i;
+        }
+        return idx;
+    }
+
+    private static int[] resample(int[] from, SplittableRandom random) {
+        int[] out = new int[from.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = from[random.nextInt(from.length)];
+        }
+        return out;
+    }
+
+    private static int[] shuffledRange(int n, SplittableRandom random) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        return idx;
+    }
+
+    static List<String> algorithms() {
+        return Arrays.stream(Algorithm.values()).map(Algorithm::wireName).toList();
+    }
+}
