@@ -20,7 +20,7 @@ import org.mlensemble.common.messaging.ReplyStatus;
  *   <li>the deadline has passed,</li>
  *   <li>every live learner that was expected has answered,</li>
  *   <li>the quorum can no longer be met, or</li>
- *   <li>a learner judged the request itself bad, which every learner would.</li>
+ *   <li>a learner judged the request itself bad, which every learner would (when asked to stop on that).</li>
  * </ul>
  * Thread-safe; time comes from the injected {@link Clock}.
  */
@@ -32,6 +32,7 @@ public final class Gather {
     private final Clock clock;
     private final Instant deadline;
     private final int quorum;
+    private final boolean stopOnBadRequest;
     private final Set<String> members;
     private final Set<String> awaited;
     private final Map<String, JobReply> replies = new LinkedHashMap<>();
@@ -41,14 +42,18 @@ public final class Gather {
      * @param members  every learner that belongs to the ensemble for this request, alive or not
      * @param live     those of them heard from recently; only these are waited for
      * @param quorum   the fewest successful replies that make an answer
+     * @param stopOnBadRequest complete at the first reply that rejects the request: right when every
+     *                 learner judges the same input (predict), wrong when each judges its own shard (fit)
      */
-    public Gather(Collection<String> members, Collection<String> live, int quorum, Instant deadline, Clock clock) {
+    public Gather(Collection<String> members, Collection<String> live, int quorum, Instant deadline, Clock clock,
+            boolean stopOnBadRequest) {
         if (quorum < 1) {
             throw new IllegalArgumentException("quorum must be at least 1");
         }
         this.clock = clock;
         this.deadline = deadline;
         this.quorum = quorum;
+        this.stopOnBadRequest = stopOnBadRequest;
         this.members = new LinkedHashSet<>(members);
         this.members.addAll(live);
         this.awaited = new LinkedHashSet<>(live);
@@ -76,7 +81,7 @@ public final class Gather {
         if (closed || !clock.instant().isBefore(deadline) || awaited.isEmpty()) {
             return true;
         }
-        if (badRequest() != null) {
+        if (stopOnBadRequest && badRequest() != null) {
             return true;
         }
         return okCount() + awaited.size() < quorum;

@@ -1,0 +1,249 @@
+package org.mlensemble.api.ensemble;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.mlensemble.api.gather.ScatterGather;
+import org.mlensemble.api.membership.Membership;
+import org.mlensemble.api.membership.ModelView;
+import org.mlensemble.api.system.ApiProblem;
+import org.mlensemble.common.gather.Aggregation;
+import org.mlensemble.common.gather.Gather;
+import org.mlensemble.common.gather.GatherResult;
+import org.mlensemble.common.learning.Algorithm;
+import org.mlensemble.common.messaging.EvaluateJob;
+import org.mlensemble.common.messaging.FitJob;
+import org.mlensemble.common.messaging.JobReply;
+import org.mlensemble.common.messaging.JobType;
+import org.mlensemble.common.messaging.MemberInfo;
+import org.mlensemble.common.messaging.MessageCodec;
+import org.mlensemble.common.messaging.PredictJob;
+import org.mlensemble.common.metrics.RegressionMetrics;
+
+/**
+ * The ensemble over RabbitMQ: presence says who to expect, {@link ScatterGather} collects the
+ * replies, and this class turns a gather into an answer or a problem.
+ */
+public final class BrokerEnsemble implements Ensemble {
+
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
+
+    private final ScatterGather scatterGather;
+    private final Membership membership;
+    private final Clock clock;
+    private final Duration fitCatchUp;
+    private final MeterRegistry meters;
+
+    public BrokerEnsemble(ScatterGather scatterGather, Membership membership, Clock clock, Duration fitCatchUp,
+            MeterRegistry meters) {
+        this.scatterGather = scatterGather;
+        this.membership = membership;
+        this.clock = clock;
+        this.fitCatchUp = fitCatchUp;
+        this.meters = meters;
+    }
+
+    @Override
+    public CompletableFuture<FitOutcome> fit(FitCommand c) {
+        Algorithm algorithm = Algorithm.fromWire(c.algorithm());
+        Map<String, Object> params = algorithm.resolve(c.params());
+        long now = clock.millis();
+        String modelId = c.idempotencyKey() == null ? newModelId(now) : keyedModelId(c.idempotencyKey());
+        FitJob job = new FitJob(modelId, now, c.dataset(), c.target(), algorithm.wireName(), params, c.seed(),
+                c.sampling(), c.logTarget(), c.holdoutWeights(), c.columnTypes(), c.ignore());
+        Set<String> live = membership.live();
+        Gather gather = new Gather(membership.known(), live, c.quorum(), deadline(now, c.deadline()), clock, false);
+        long started = now;
+        CompletableFuture<GatherResult> f = scatter(JobType.FIT, MessageCodec.encode(job), gather,
+                fitCatchUp.toMillis(), now + c.deadline().toMillis(), true);
+        FitOutcome accepted = new FitOutcome(modelId, c.dataset(), c.target(), algorithm.wireName(), params, c.seed(),
+                new Members(0, live.size(), List.of()), List.of(), 0);
+        if (c.async()) {
+            // the gather still runs, so its replies are not counted as late; the answer is presence
+            return CompletableFuture.completedFuture(accepted);
+        }
+        return f.thenApply(r -> {
+            record(JobType.FIT, r);
+            List<FitOutcome.LearnerOutcome> outcomes = fitOutcomes(r);
+            if (!r.quorumMet()) {
+                if (r.used() == 0 && r.badRequest() != null) {
+                    throw ApiProblem.badRequest(r.badRequest());
+                }
+                throw ApiProblem.unavailable(String.format(
+                        "model %s: %d of %d members trained, quorum is %d. Learners: %s", modelId, r.used(),
+                        r.expected(), r.quorum(), describe(outcomes)));
+            }
+            return new FitOutcome(modelId, c.dataset(), c.target(), algorithm.wireName(), params, c.seed(),
+                    Members.of(r), outcomes, clock.millis() - started);
+        });
+    }
+
+    @Override
+    public CompletableFuture<PredictOutcome> predict(PredictCommand c) {
+        ModelView model = resolve(c.modelId());
+        long now = clock.millis();
+        PredictJob job = new PredictJob(model.modelId(), c.columns(), c.rows());
+        Gather gather = new Gather(model.holders(), model.liveHolders(), c.quorum(), deadline(now, c.deadline()), clock, true);
+        return scatter(JobType.PREDICT, MessageCodec.encode(job), gather, c.deadline().toMillis(),
+                now + c.deadline().toMillis(), false).thenApply(r -> {
+                    record(JobType.PREDICT, r);
+                    requireAnswer(r, model.modelId());
+                    double[] p = aggregate(r.ok(), JobReply::predictions, c.weighted(), model);
+                    return new PredictOutcome(model.modelId(), p, Members.of(r), clock.millis() - now);
+                });
+    }
+
+    @Override
+    public CompletableFuture<EvaluateOutcome> evaluate(EvaluateCommand c) {
+        ModelView model = resolve(c.modelId());
+        long now = clock.millis();
+        Gather gather = new Gather(model.holders(), model.liveHolders(), c.quorum(), deadline(now, c.deadline()), clock, true);
+        return scatter(JobType.EVALUATE, MessageCodec.encode(new EvaluateJob(model.modelId())), gather,
+                c.deadline().toMillis(), now + c.deadline().toMillis(), false).thenApply(r -> {
+                    record(JobType.EVALUATE, r);
+                    requireAnswer(r, model.modelId());
+                    return score(model, r, c.weighted(), clock.millis() - now);
+                });
+    }
+
+    private EvaluateOutcome score(ModelView model, GatherResult r, boolean weighted, long elapsed) {
+        double[] actual = r.ok().get(0).actuals();
+        for (JobReply reply : r.ok()) {
+            if (reply.actuals() == null || reply.actuals().length != actual.length || reply.predictions() == null
+                    || reply.predictions().length != actual.length) {
+                throw ApiProblem.unavailable("members disagree on the test set; is test/data.csv the same everywhere?");
+            }
+        }
+        double[] ensemble = aggregate(r.ok(), JobReply::predictions, weighted, model);
+        Map<String, RegressionMetrics> perMember = new LinkedHashMap<>();
+        Map<String, RegressionMetrics> without = new LinkedHashMap<>();
+        for (JobReply reply : r.ok()) {
+            perMember.put(reply.learnerId(), RegressionMetrics.of(actual, reply.predictions()));
+            if (r.ok().size() > 1) {
+                List<JobReply> rest = r.ok().stream().filter(o -> o != reply).toList();
+                without.put(reply.learnerId(),
+                        RegressionMetrics.of(actual, aggregate(rest, JobReply::predictions, weighted, model)));
+            }
+        }
+        List<double[]> sample = new ArrayList<>();
+        int step = Math.max(1, actual.length / 500);
+        for (int i = 0; i < actual.length; i += step) {
+            sample.add(new double[] {actual[i], ensemble[i]});
+        }
+        return new EvaluateOutcome(model.modelId(), model.dataset(), RegressionMetrics.of(actual, ensemble), perMember,
+                without, Members.of(r), sample, elapsed);
+    }
+
+    private double[] aggregate(List<JobReply> replies, java.util.function.Function<JobReply, double[]> values,
+            boolean weighted, ModelView model) {
+        List<double[]> preds = replies.stream().map(values).toList();
+        if (!weighted) {
+            return Aggregation.mean(preds);
+        }
+        Map<String, Double> errors = new LinkedHashMap<>();
+        for (MemberInfo m : model.members()) {
+            errors.put(m.learnerId(), m.holdoutRmse());
+        }
+        double[] rmse = replies.stream().mapToDouble(rep -> errors.getOrDefault(rep.learnerId(), Double.NaN)).toArray();
+        return Aggregation.weightedMean(preds, Aggregation.inverseErrorWeights(rmse));
+    }
+
+    private ModelView resolve(String modelId) {
+        if (modelId == null || modelId.isBlank()) {
+            return membership.latest().orElseThrow(ApiProblem::noModel);
+        }
+        return membership.model(modelId).orElseThrow(() -> ApiProblem.unknownModel(modelId));
+    }
+
+    private void requireAnswer(GatherResult r, String modelId) {
+        if (r.badRequest() != null) {
+            throw ApiProblem.badRequest(r.badRequest());
+        }
+        if (!r.quorumMet()) {
+            throw ApiProblem.unavailable(String.format(
+                    "model %s: %d of %d members answered before the deadline, quorum is %d; missing: %s", modelId,
+                    r.used(), r.expected(), r.quorum(), r.outcomes()));
+        }
+    }
+
+    private CompletableFuture<GatherResult> scatter(JobType type, byte[] body, Gather gather, long expirationMs,
+            long deadlineEpochMs, boolean persistent) {
+        try {
+            return scatterGather.scatter(type, body, gather, expirationMs, deadlineEpochMs, persistent);
+        } catch (ScatterGather.BrokerUnavailableException e) {
+            meters.counter("ml.api.broker.unavailable").increment();
+            throw ApiProblem.unavailable("The message broker is unreachable (" + e.getMessage()
+                    + "). The request was not sent; retry shortly.");
+        }
+    }
+
+    private void record(JobType type, GatherResult r) {
+        meters.summary("ml.api.members.used", "job", type.wireName()).record(r.used());
+        meters.summary("ml.api.members.expected", "job", type.wireName()).record(r.expected());
+    }
+
+    private static List<FitOutcome.LearnerOutcome> fitOutcomes(GatherResult r) {
+        Map<String, JobReply> byLearner = new LinkedHashMap<>();
+        r.ok().forEach(o -> byLearner.put(o.learnerId(), o));
+        r.others().forEach(o -> byLearner.putIfAbsent(o.learnerId(), o));
+        List<FitOutcome.LearnerOutcome> out = new ArrayList<>();
+        for (String learner : r.members()) {
+            JobReply reply = byLearner.get(learner);
+            String outcome = r.outcomes().get(learner);
+            if (reply != null && reply.ok()) {
+                MemberInfo m = reply.member();
+                out.add(new FitOutcome.LearnerOutcome(learner, reply.shard(), "trained", reply.reason(),
+                        m == null ? null : m.rows(), m == null ? null : m.trainMs()));
+            } else {
+                String status = outcome == null ? "missing"
+                        : outcome.startsWith("rejected") ? "rejected"
+                        : outcome.startsWith("failed") ? "failed" : "missing";
+                out.add(new FitOutcome.LearnerOutcome(learner, null, status, outcome, null, null));
+            }
+        }
+        return out;
+    }
+
+    private static String describe(Collection<FitOutcome.LearnerOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return "none alive";
+        }
+        return outcomes.stream().map(o -> o.learnerId() + " " + o.status() + (o.reason() == null || "ok".equals(o.reason())
+                ? "" : " (" + o.reason() + ")")).reduce((a, b) -> a + "; " + b).orElse("");
+    }
+
+    private static Instant deadline(long now, Duration d) {
+        return Instant.ofEpochMilli(now + d.toMillis());
+    }
+
+    private static String newModelId(long now) {
+        return "m-" + ID_TIME.format(Instant.ofEpochMilli(now)) + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+    }
+
+    /** The same key always names the same model, on every api instance. */
+    static String keyedModelId(String key) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return "m-k" + HexFormat.of().formatHex(h, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package org.mlensemble.api.ensemble;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The distributed ensemble as the HTTP layer sees it. Each call scatters a job to the learners
+ * and completes when the gather does; no thread waits meanwhile. A future that fails carries an
+ * {@link org.mlensemble.api.system.ApiProblem}.
+ */
+public interface Ensemble {
+
+    CompletableFuture<FitOutcome> fit(FitCommand command);
+
+    CompletableFuture<PredictOutcome> predict(PredictCommand command);
+
+    CompletableFuture<EvaluateOutcome> evaluate(EvaluateCommand command);
+}

@@ -1,0 +1,16 @@
+package org.mlensemble.api.ensemble;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated fit request.
+ *
+ * @param idempotencyKey when set, the model id derives from it, so a retried fit trains nothing twice
+ * @param async          answer at once; progress is then read from presence
+ */
+public record FitCommand(String dataset, String target, String algorithm, Map<String, Object> params, long seed,
+        String sampling, boolean logTarget, boolean holdoutWeights, Map<String, String> columnTypes,
+        List<String> ignore, Duration deadline, int quorum, String idempotencyKey, boolean async) {
+}

@@ -1,0 +1,5 @@
+package org.mlensemble.api.ensemble;
+
+/** The ensemble's predictions, one per row. */
+public record PredictOutcome(String modelId, double[] predictions, Members members, long elapsedMs) {
+}

@@ -1,0 +1,74 @@
+package org.mlensemble.api.fit;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mlensemble.api.membership.LearnerView;
+import org.mlensemble.api.membership.Membership;
+import org.mlensemble.common.messaging.MemberInfo;
+import org.mlensemble.common.messaging.TrainingProgress;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /v1/ml-distributed/fit/jobs/{modelId}}: the progress of a fit, read from presence,
+ * so any api instance answers for a fit that another started.
+ */
+@RestController
+@RequestMapping("/v1/ml-distributed/fit/jobs")
+class FitStatusController {
+
+    /** One learner's part: {@code trained}, a training phase, {@code failed} or {@code pending}. */
+    record MemberStatus(String learnerId, String shard, boolean alive, String phase, int percent, String reason,
+            Integer rows, Long trainMs) {
+    }
+
+    /**
+     * @param state {@code done} when no live learner is still working on it, else {@code running};
+     *              {@code pending} while no learner has reported on it
+     */
+    record FitStatus(String modelId, String state, int trained, int failed, int percent, List<MemberStatus> members) {
+    }
+
+    private final Membership membership;
+
+    FitStatusController(Membership membership) {
+        this.membership = membership;
+    }
+
+    @GetMapping("/{modelId}")
+    FitStatus status(@PathVariable String modelId) {
+        List<MemberStatus> members = new ArrayList<>();
+        int trained = 0;
+        int failed = 0;
+        int running = 0;
+        int percentSum = 0;
+        for (LearnerView l : membership.learners()) {
+            MemberInfo held = l.members().stream().filter(m -> m.modelId().equals(modelId)).findFirst().orElse(null);
+            TrainingProgress p = l.training().stream().filter(t -> t.modelId().equals(modelId)).findFirst()
+                    .orElse(null);
+            MemberStatus s;
+            if (held != null) {
+                s = new MemberStatus(l.learnerId(), l.shard(), l.alive(), "trained", 100, null, held.rows(),
+                        held.trainMs());
+                trained++;
+            } else if (p != null && "failed".equals(p.phase())) {
+                s = new MemberStatus(l.learnerId(), l.shard(), l.alive(), "failed", 100, p.reason(), null, null);
+                failed++;
+            } else if (p != null) {
+                s = new MemberStatus(l.learnerId(), l.shard(), l.alive(), p.phase(), p.percent(), null, null, null);
+                running += l.alive() ? 1 : 0;
+            } else {
+                s = new MemberStatus(l.learnerId(), l.shard(), l.alive(), "pending", 0, null, null, null);
+                running += l.alive() ? 1 : 0;
+            }
+            percentSum += s.percent();
+            members.add(s);
+        }
+        String state = trained + failed == 0 && members.stream().allMatch(m -> "pending".equals(m.phase())) ? "pending"
+                : running == 0 ? "done" : "running";
+        int percent = members.isEmpty() ? 0 : percentSum / members.size();
+        return new FitStatus(modelId, state, trained, failed, percent, members);
+    }
+}

@@ -1,0 +1,105 @@
+package org.mlensemble.api.membership;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.mlensemble.common.messaging.Heartbeat;
+import org.mlensemble.common.messaging.MemberInfo;
+
+/**
+ * This api instance's view of the cluster, rebuilt from learner heartbeats alone. Any instance
+ * that hears the same heartbeats answers the same, so the api stays stateless.
+ */
+public final class Membership {
+
+    private record Seen(Heartbeat heartbeat, long receivedAt) {
+    }
+
+    private final Map<String, Seen> learners = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Duration liveness;
+    private final Duration forgetAfter;
+    private volatile long firstHeardAt = -1;
+
+    public Membership(Clock clock, Duration liveness, Duration forgetAfter) {
+        this.clock = clock;
+        this.liveness = liveness;
+        this.forgetAfter = forgetAfter;
+    }
+
+    public void onHeartbeat(Heartbeat hb) {
+        long now = clock.millis();
+        if (firstHeardAt < 0) {
+            firstHeardAt = now;
+        }
+        learners.put(hb.learnerId(), new Seen(hb, now));
+    }
+
+    /** True once any heartbeat arrived: before that, "no learners" means "not listening yet". */
+    public boolean heardAny() {
+        return firstHeardAt >= 0;
+    }
+
+    /** Every learner heard from within {@code forgetAfter}, alive or not, by id. */
+    public List<LearnerView> learners() {
+        long now = clock.millis();
+        learners.values().removeIf(s -> now - s.receivedAt() > forgetAfter.toMillis());
+        return learners.values().stream()
+                .map(s -> new LearnerView(s.heartbeat(), s.receivedAt(), alive(s, now)))
+                .sorted(Comparator.comparing(LearnerView::learnerId))
+                .toList();
+    }
+
+    public Set<String> live() {
+        Set<String> out = new LinkedHashSet<>();
+        learners().stream().filter(LearnerView::alive).forEach(l -> out.add(l.learnerId()));
+        return out;
+    }
+
+    public Set<String> known() {
+        Set<String> out = new LinkedHashSet<>();
+        learners().forEach(l -> out.add(l.learnerId()));
+        return out;
+    }
+
+    /** Every model version held by a known learner, newest first. */
+    public List<ModelView> models() {
+        Map<String, List<MemberInfo>> byModel = new LinkedHashMap<>();
+        Map<String, Set<String>> liveHolders = new LinkedHashMap<>();
+        for (LearnerView l : learners()) {
+            for (MemberInfo m : l.members()) {
+                byModel.computeIfAbsent(m.modelId(), k -> new ArrayList<>()).add(m);
+                if (l.alive()) {
+                    liveHolders.computeIfAbsent(m.modelId(), k -> new LinkedHashSet<>()).add(l.learnerId());
+                }
+            }
+        }
+        List<ModelView> out = new ArrayList<>();
+        byModel.forEach((id, members) -> out.add(ModelView.of(id, members,
+                liveHolders.getOrDefault(id, Set.of()))));
+        out.sort(Comparator.comparingLong(ModelView::createdAt).reversed().thenComparing(ModelView::modelId));
+        return out;
+    }
+
+    public Optional<ModelView> model(String modelId) {
+        return models().stream().filter(m -> m.modelId().equals(modelId)).findFirst();
+    }
+
+    /** The newest model version that some live learner holds, else the newest known at all. */
+    public Optional<ModelView> latest() {
+        List<ModelView> all = models();
+        return all.stream().filter(m -> !m.liveHolders().isEmpty()).findFirst().or(() -> all.stream().findFirst());
+    }
+
+    private boolean alive(Seen s, long now) {
+        return !s.heartbeat().leaving() && now - s.receivedAt() <= liveness.toMillis();
+    }
+}

@@ -1,0 +1,69 @@
+package org.mlensemble.api.system;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.mlensemble.api.ensemble.BrokerEnsemble;
+import org.mlensemble.api.ensemble.Ensemble;
+import org.mlensemble.api.gather.ScatterGather;
+import org.mlensemble.api.membership.Membership;
+import org.mlensemble.common.messaging.Topology;
+import org.springframework.amqp.core.Base64UrlNamingStrategy;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.FanoutExchange;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The api's broker topology, declared in one place, and the beans behind {@link Ensemble}: the
+ * jobs fanout it publishes to, and a private, auto-deleted queue on the presence fanout.
+ */
+@Configuration(proxyBeanMethods = false)
+class ApiConfiguration {
+
+    @Bean
+    Topology topology(BrokerProperties broker) {
+        return new Topology(broker.prefix());
+    }
+
+    @Bean
+    Queue presenceQueue(Topology topology) {
+        // a plain exclusive queue: AnonymousQueue adds a leader-locator argument older brokers refuse
+        String name = new Base64UrlNamingStrategy(topology.presenceQueuePrefix()).generateName();
+        return new Queue(name, false, true, true);
+    }
+
+    @Bean
+    Declarables apiTopology(Topology topology, Queue presenceQueue) {
+        FanoutExchange jobs = new FanoutExchange(topology.jobsExchange(), true, false);
+        FanoutExchange presence = new FanoutExchange(topology.presenceExchange(), true, false);
+        return new Declarables(jobs, presence, BindingBuilder.bind(presenceQueue).to(presence));
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    Membership membership(Clock clock, ApiProperties props) {
+        return new Membership(clock, props.liveness(), props.forgetAfter());
+    }
+
+    @Bean(destroyMethod = "close")
+    ScatterGather scatterGather(CachingConnectionFactory connections, Topology topology, ApiProperties props,
+            Clock clock, MeterRegistry meters) {
+        ScatterGather sg = new ScatterGather(connections.getRabbitConnectionFactory(), topology,
+                props.replyChannels(), clock, meters);
+        sg.connect();
+        return sg;
+    }
+
+    @Bean
+    Ensemble ensemble(ScatterGather scatterGather, Membership membership, Clock clock, ApiProperties props,
+            MeterRegistry meters) {
+        return new BrokerEnsemble(scatterGather, membership, clock, props.fitCatchUp(), meters);
+    }
+}

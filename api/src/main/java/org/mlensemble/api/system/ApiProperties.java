@@ -1,0 +1,41 @@
+package org.mlensemble.api.system;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Tunables of an api instance.
+ *
+ * @param quorum            default fewest members that make an answer
+ * @param predictDeadline   default deadline of a predict
+ * @param evaluateDeadline  default deadline of an evaluate
+ * @param fitDeadline       default time a synchronous fit waits for its members
+ * @param maxDeadline       the longest deadline a request may ask for
+ * @param fitCatchUp        how long a fit job waits in the queue of a learner that is down
+ * @param liveness          a learner not heard from for this long is not waited for
+ * @param forgetAfter       a learner not heard from for this long is no longer named as missing
+ * @param replyChannels     channels that publish jobs and consume their direct replies
+ * @param maxRows           most rows in one predict; more gets 413
+ * @param maxBodyBytes      largest request body; more gets 413
+ * @param apiKey            when set, every /v1 call and the dashboard need it in {@code X-API-Key}
+ */
+@Validated
+@ConfigurationProperties("ml.api")
+public record ApiProperties(
+        @DefaultValue("1") @Min(1) int quorum,
+        @DefaultValue("2s") @NotNull Duration predictDeadline,
+        @DefaultValue("30s") @NotNull Duration evaluateDeadline,
+        @DefaultValue("120s") @NotNull Duration fitDeadline,
+        @DefaultValue("600s") @NotNull Duration maxDeadline,
+        @DefaultValue("15m") @NotNull Duration fitCatchUp,
+        @DefaultValue("3500ms") @NotNull Duration liveness,
+        @DefaultValue("30m") @NotNull Duration forgetAfter,
+        @DefaultValue("4") @Min(1) int replyChannels,
+        @DefaultValue("100000") @Min(1) int maxRows,
+        @DefaultValue("67108864") @Min(1024) long maxBodyBytes,
+        String apiKey) {
+}

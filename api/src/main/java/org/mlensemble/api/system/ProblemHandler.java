@@ -1,0 +1,98 @@
+package org.mlensemble.api.system;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.concurrent.CompletionException;
+import org.mlensemble.common.features.DataException;
+import org.mlensemble.common.learning.InvalidParamsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Every error leaves as RFC 9457 problem+json with a message a user can act on. Stack traces stay
+ * in the log; a 500 means a bug.
+ */
+@RestControllerAdvice
+class ProblemHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(ApiProblem.class)
+    ResponseEntity<ProblemDetail> problem(ApiProblem e, HttpServletRequest request) {
+        return respond(e.status(), e.title(), e.getMessage(), request);
+    }
+
+    @ExceptionHandler(CompletionException.class)
+    ResponseEntity<ProblemDetail> completion(CompletionException e, HttpServletRequest request) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (cause instanceof ApiProblem p) {
+            return problem(p, request);
+        }
+        if (cause instanceof IllegalArgumentException iae) {
+            return badInput(iae, request);
+        }
+        return unexpected(cause, request);
+    }
+
+    @ExceptionHandler({DataException.class, InvalidParamsException.class})
+    ResponseEntity<ProblemDetail> badInput(IllegalArgumentException e, HttpServletRequest request) {
+        return respond(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage(), request);
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
+        String why = e.getMostSpecificCause().getMessage();
+        if (why != null && why.length() > 300) {
+            why = why.substring(0, 300) + "...";
+        }
+        return respond(HttpStatus.BAD_REQUEST, "Malformed JSON", "The body is not valid JSON: " + why, request);
+    }
+
+    @ExceptionHandler({MethodArgumentTypeMismatchException.class, MissingServletRequestParameterException.class})
+    ResponseEntity<ProblemDetail> badParameter(Exception e, HttpServletRequest request) {
+        return respond(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage(), request);
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
+        return respond(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
+                "Send the body as application/json.", request);
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+        return respond(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed", e.getMessage(), request);
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<ProblemDetail> notFound(NoResourceFoundException e, HttpServletRequest request) {
+        return respond(HttpStatus.NOT_FOUND, "Not found", "No such endpoint: " + request.getRequestURI(), request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Throwable e, HttpServletRequest request) {
+        log.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
+        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                "An unexpected error occurred; it has been logged.", request);
+    }
+
+    private static ResponseEntity<ProblemDetail> respond(HttpStatus status, String title, String detail,
+            HttpServletRequest request) {
+        ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
+        pd.setTitle(title);
+        pd.setInstance(URI.create(request.getRequestURI()));
+        return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(pd);
+    }
+}
