@@ -183,7 +183,7 @@ public final class Learner {
         // finished fits stay visible for a minute so that status pollers see how they ended
         progress.values().removeIf(p -> p.percent() >= 100 && now - p.updatedAt() > 60_000);
         return new Heartbeat(settings.learnerId(), settings.shard(), instanceId, now, startedAt,
-                leaving ? List.of() : infos, List.copyOf(progress.values()), leaving, loadFailures.size());
+                infos, List.copyOf(progress.values()), leaving, loadFailures.size());
     }
 
     public Settings settings() {

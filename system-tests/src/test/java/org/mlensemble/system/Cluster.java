@@ -1,0 +1,140 @@
+package org.mlensemble.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.mlensemble.api.ApiApplication;
+import org.mlensemble.common.data.HousePricingGenerator;
+import org.mlensemble.learner.LearnerApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * One api and four learners in this JVM, each its own Spring context, against a real broker under
+ * a unique name prefix. Started once and shared by every test class: a context costs seconds, and
+ * the tests leave the cluster as they found it (four learners up, no fault injected).
+ */
+final class Cluster {
+
+    static final List<String> SHARDS = List.of("A", "B", "C", "D");
+
+    private static Cluster instance;
+
+    final String prefix = "it" + UUID.randomUUID().toString().substring(0, 8);
+    final Path dataDir;
+    final Path modelDir;
+    final Broker broker = Broker.get();
+    private final Map<String, ConfigurableApplicationContext> learners = new LinkedHashMap<>();
+    private ConfigurableApplicationContext api;
+
+    static synchronized Cluster get() {
+        if (instance == null) {
+            instance = new Cluster();
+            instance.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
+        }
+        return instance;
+    }
+
+    private Cluster() {
+        try {
+            Path root = Files.createTempDirectory("ml-it-");
+            dataDir = root.resolve("data");
+            modelDir = root.resolve("models");
+            HousePricingGenerator.generate(dataDir.resolve("house_pricing"), 7, 800, 200);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void start() {
+        List<CompletableFuture<Void>> starting = new ArrayList<>();
+        for (int i = 0; i < SHARDS.size(); i++) {
+            String id = learnerId(i);
+            String shard = SHARDS.get(i);
+            starting.add(CompletableFuture.runAsync(() -> startLearner(id, shard)));
+        }
+        api = ApiApplication.builder().run(args(common(), "server.port=0", "ml.api.liveness=2500ms"));
+        starting.forEach(CompletableFuture::join);
+    }
+
+    static String learnerId(int i) {
+        return "learner-" + (i + 1);
+    }
+
+    synchronized void startLearner(String id, String shard, String... extra) {
+        List<String> own = new ArrayList<>(List.of(
+                "server.port=0",
+                "ml.learner.id=" + id,
+                "ml.learner.shard=" + shard,
+                "ml.learner.data-dir=" + dataDir,
+                "ml.learner.model-dir=" + modelDir,
+                "ml.learner.heartbeat-interval=500ms",
+                "ml.learner.queue-expiry=10m"));
+        own.addAll(List.of(extra));
+        ConfigurableApplicationContext ctx = LearnerApplication.builder().run(args(common(), own.toArray(String[]::new)));
+        learners.put(id, ctx);
+    }
+
+    /** Graceful stop: the learner says it is leaving, its queue stays and keeps its jobs. */
+    synchronized void stopLearner(String id) {
+        ConfigurableApplicationContext ctx = learners.remove(id);
+        if (ctx != null) {
+            ctx.close();
+        }
+    }
+
+    synchronized boolean running(String id) {
+        return learners.containsKey(id);
+    }
+
+    int apiPort() {
+        return Integer.parseInt(api.getEnvironment().getProperty("local.server.port"));
+    }
+
+    String apiUrl(String path) {
+        return "http://127.0.0.1:" + apiPort() + path;
+    }
+
+    ConfigurableApplicationContext api() {
+        return api;
+    }
+
+    /** As command-line arguments, which outrank the applications' own config files. */
+    private static String[] args(String[] common, String... own) {
+        List<String> all = new ArrayList<>();
+        for (String p : common) {
+            all.add("--" + p);
+        }
+        for (String p : own) {
+            all.add("--" + p);
+        }
+        return all.toArray(String[]::new);
+    }
+
+    private String[] common() {
+        return new String[] {
+            "ml.prefix=" + prefix,
+            "spring.rabbitmq.host=" + broker.host(),
+            "spring.rabbitmq.port=" + broker.port(),
+            "spring.rabbitmq.username=" + broker.username(),
+            "spring.rabbitmq.password=" + broker.password(),
+            "logging.level.root=WARN",
+            "logging.level.org.mlensemble=INFO",
+        };
+    }
+
+    private synchronized void stop() {
+        List.copyOf(learners.keySet()).forEach(this::stopLearner);
+        if (api != null) {
+            BrokerTool.of(this).deleteEverything();
+            api.close();
+        }
+    }
+}
