@@ -66,6 +66,7 @@ class EvaluateController {
         out.put("members", o.members());
         out.put("memberMetrics", o.memberMetrics());
         out.put("withoutMember", o.withoutMember());
+        out.put("sample", o.sample());
         out.put("elapsedMs", o.elapsedMs());
         return out;
     }

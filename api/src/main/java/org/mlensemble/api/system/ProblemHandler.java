@@ -52,8 +52,16 @@ class ProblemHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
-        String why = e.getMostSpecificCause().getMessage();
-        if (why != null && why.length() > 300) {
+        Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof BodyLimitFilter.BodyTooLargeException) {
+            return respond(HttpStatus.CONTENT_TOO_LARGE, "Request too large", cause.getMessage(), request);
+        }
+        String why = cause.getMessage() == null ? "" : cause.getMessage();
+        // the parser's location suffix names internals, not the user's input
+        int at = why.indexOf(" (start marker");
+        at = at > 0 ? at : why.indexOf(" at [Source");
+        why = (at > 0 ? why.substring(0, at) : why).replaceAll("\\s+", " ").trim();
+        if (why.length() > 300) {
             why = why.substring(0, 300) + "...";
         }
         return respond(HttpStatus.BAD_REQUEST, "Malformed JSON", "The body is not valid JSON: " + why, request);

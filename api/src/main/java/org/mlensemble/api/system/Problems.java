@@ -1,0 +1,27 @@
+package org.mlensemble.api.system;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.mlensemble.common.messaging.MessageCodec;
+
+/** Writes a problem+json body from a servlet filter, where no controller advice runs. */
+final class Problems {
+
+    private Problems() {
+    }
+
+    static void write(HttpServletResponse response, int status, String title, String detail, String instance)
+            throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("title", title);
+        body.put("status", status);
+        body.put("detail", detail);
+        body.put("instance", instance);
+        response.setStatus(status);
+        response.setContentType("application/problem+json");
+        response.getOutputStream().write(MessageCodec.encode(body));
+    }
+}
