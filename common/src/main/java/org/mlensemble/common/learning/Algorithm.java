@@ -25,7 +25,8 @@ public enum Algorithm {
     FOREST("forest", List.of(
             ParamSpec.integer("trees", 1, 500, 25, "trees per learner"),
             ParamSpec.integer("maxDepth", 1, 64, 64, "maximum depth of each tree"),
-            ParamSpec.real("featureFraction", 0.05, 0.99, 0.5, "fraction of features tried at each split")));
+            ParamSpec.real("featureFraction", 0.05, 0.99, 0.5, "fraction of features tried at each split"),
+            ParamSpec.integer("minLeafSize", 1, 100000, 5, "minimum number of rows in a node to split it")));
 
     private final String wireName;
     private final List<ParamSpec> params;

@@ -61,7 +61,7 @@ public final class MemberTrainer {
         progress.accept("encoding", 20);
         Map<String, ColumnType> types = new LinkedHashMap<>();
         job.columnTypes().forEach((k, v) -> types.put(k, ColumnType.fromWire(v)));
-        var options = new EncodingOptions(linear, linear ? 0 : TREE_BINS, linear, job.logTarget(), types,
+        var options = new EncodingOptions(linear, linear ? 0 : TREE_BINS, true, job.logTarget(), types,
                 new java.util.HashSet<>(job.ignore()));
         FeatureEncoding encoding = FeatureEncoding.fit(table, job.target(), options);
         var encoded = encoding.encodeTable(table);
@@ -137,7 +137,7 @@ public final class MemberTrainer {
             case TREE -> new CARTRegressionTrainer((Integer) p.get("maxDepth"), ((Integer) p.get("minLeafSize")).floatValue(),
                     0f, 1f, false, new MeanSquaredError(), seed);
             case FOREST -> new RandomForestTrainer<>(
-                    new CARTRegressionTrainer((Integer) p.get("maxDepth"), 5f, 0f,
+                    new CARTRegressionTrainer((Integer) p.get("maxDepth"), ((Integer) p.get("minLeafSize")).floatValue(), 0f,
                             ((Double) p.get("featureFraction")).floatValue(), false, new MeanSquaredError(), seed),
                     new AveragingCombiner(), (Integer) p.get("trees"), seed);
         };
