@@ -205,7 +205,7 @@ public record FeatureEncoding(
     public int featureCount() {
         int n = 1 + categorical.stream().mapToInt(c -> c.levels().size()).sum();
         for (NumericColumn c : numeric) {
-            n += (c.std() > 0 ? 1 : 0) + (missingIndicators && c.missing() > 0 ? 1 : 0);
+            n += c.std() > 0 ? 1 + (missingIndicators && c.missing() > 0 ? 1 : 0) : 0;
         }
         return n;
     }

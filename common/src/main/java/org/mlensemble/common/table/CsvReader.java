@@ -35,9 +35,6 @@ public final class CsvReader {
         if (header == null || header.isEmpty() || header.size() == 1 && header.get(0).isEmpty()) {
             throw new CsvFormatException(source + " is empty: expected a header line");
         }
-        if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
-            header.set(0, header.get(0).substring(1));
-        }
         Set<String> seen = new HashSet<>();
         for (String h : header) {
             if (h.isBlank()) {
@@ -78,6 +75,9 @@ public final class CsvReader {
             String text = in.readLine();
             if (text == null) {
                 return null;
+            }
+            if (line == 0 && text.startsWith("\uFEFF")) {
+                text = text.substring(1); // a byte-order mark, before any quote of the first header
             }
             line++;
             int startLine = line;

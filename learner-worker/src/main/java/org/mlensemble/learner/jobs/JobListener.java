@@ -30,6 +30,7 @@ import org.springframework.stereotype.Component;
 class JobListener {
 
     static final String LISTENER_ID = "jobs";
+    private static final java.util.regex.Pattern MODEL_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Logger log = LoggerFactory.getLogger(JobListener.class);
 
     private final Learner learner;
@@ -76,6 +77,10 @@ class JobListener {
         FitJob job = MessageCodec.decode(body, FitJob.class);
         if (job.modelId() == null || job.dataset() == null || job.target() == null) {
             throw new MalformedMessageException("fit job without modelId, dataset or target");
+        }
+        if (!MODEL_ID.matcher(job.modelId()).matches() || job.modelId().contains("..")) {
+            // the id names a folder on disk: never let a message choose a path
+            throw new MalformedMessageException("fit job with an invalid modelId: " + job.modelId());
         }
         JobReply reply = learner.fit(job);
         if (reply.ok() && reply.member() != null && reply.workMs() > 0) {

@@ -1,0 +1,117 @@
+package org.mlensemble.common.learning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AlgorithmTest {
+
+    @Test
+    void fillsEveryDefaultInDeclaredOrder() {
+        Map<String, Object> linear = Algorithm.LINEAR.resolve(null);
+
+        assertThat(linear).containsExactly(entry("epochs", 10), entry("learningRate", 0.05), entry("l2", 0.0),
+            entry("loss", "squared"));
+        assertThat(Algorithm.TREE.resolve(Map.of())).containsExactly(entry("maxDepth", 6), entry("minLeafSize", 5));
+    }
+
+    @Test
+    void keepsGivenValuesAndFillsTheRestInOrder() {
+        Map<String, Object> given = new HashMap<>();
+        given.put("featureFraction", 0.25);
+        given.put("trees", 5);
+
+        assertThat(Algorithm.FOREST.resolve(given)).containsExactly(entry("trees", 5), entry("maxDepth", 64),
+            entry("featureFraction", 0.25), entry("minLeafSize", 5));
+    }
+
+    @Test
+    void nullValueMeansTheDefault() {
+        Map<String, Object> given = new HashMap<>();
+        given.put("trees", null);
+
+        assertThat(Algorithm.FOREST.resolve(given)).containsEntry("trees", 25);
+    }
+
+    @Test
+    void integerParameterAcceptsAWholeDoubleAsAnInteger() {
+        assertThat(Algorithm.FOREST.resolve(Map.of("trees", 5.0)).get("trees")).isEqualTo(5).isInstanceOf(Integer.class);
+        assertThat(Algorithm.LINEAR.resolve(Map.of("learningRate", 1)).get("learningRate")).isEqualTo(1.0);
+    }
+
+    @Test
+    void boundsAreInclusive() {
+        assertThat(Algorithm.FOREST.resolve(Map.of("trees", 1))).containsEntry("trees", 1);
+        assertThat(Algorithm.FOREST.resolve(Map.of("trees", 500))).containsEntry("trees", 500);
+        assertThat(Algorithm.LINEAR.resolve(Map.of("l2", 0))).containsEntry("l2", 0.0);
+    }
+
+    @Test
+    void unknownAlgorithmIsRefusedListingTheValidOnes() {
+        InvalidParamsException e = assertThrows(InvalidParamsException.class, () -> Algorithm.fromWire("svm"));
+
+        assertThat(e).hasMessageContaining("'svm'").hasMessageContaining("linear, tree, forest");
+    }
+
+    @Test
+    void wireNamesAreExact() {
+        assertThat(Algorithm.fromWire("forest")).isEqualTo(Algorithm.FOREST);
+        assertThat(Algorithm.fromWire("tree")).isEqualTo(Algorithm.TREE);
+        assertThrows(InvalidParamsException.class, () -> Algorithm.fromWire("FOREST"));
+    }
+
+    @Test
+    void nullOrBlankAlgorithmIsLinear() {
+        assertThat(Algorithm.fromWire(null)).isEqualTo(Algorithm.LINEAR);
+        assertThat(Algorithm.fromWire("")).isEqualTo(Algorithm.LINEAR);
+        assertThat(Algorithm.fromWire("  ")).isEqualTo(Algorithm.LINEAR);
+    }
+
+    @Test
+    void unknownParameterIsRefusedListingTheValidOnes() {
+        InvalidParamsException e = assertThrows(InvalidParamsException.class,
+            () -> Algorithm.TREE.resolve(Map.of("trees", 5)));
+
+        assertThat(e).hasMessageContaining("'trees'").hasMessageContaining("tree")
+            .hasMessageContaining("maxDepth (integer 1..64, default 6)")
+            .hasMessageContaining("minLeafSize");
+    }
+
+    @Test
+    void outOfRangeValuesAreRefused() {
+        List<Map<String, Object>> bad = List.of(
+            Map.of("trees", 0), Map.of("trees", 501), Map.of("maxDepth", 65),
+            Map.of("featureFraction", 1.0), Map.of("featureFraction", 0.01));
+        for (Map<String, Object> params : bad) {
+            InvalidParamsException e = assertThrows(InvalidParamsException.class,
+                () -> Algorithm.FOREST.resolve(params), params::toString);
+            assertThat(e).hasMessageContaining(params.keySet().iterator().next()).hasMessageContaining("between");
+        }
+        assertThrows(InvalidParamsException.class, () -> Algorithm.LINEAR.resolve(Map.of("learningRate", 0)));
+        assertThrows(InvalidParamsException.class, () -> Algorithm.LINEAR.resolve(Map.of("l2", -0.1)));
+    }
+
+    @Test
+    void hugeIntegerIsRefusedRatherThanWrapped() {
+        assertThrows(InvalidParamsException.class, () -> Algorithm.FOREST.resolve(Map.of("trees", 4_294_967_301L)));
+    }
+
+    @Test
+    void wrongTypesAreRefused() {
+        assertThat(assertThrows(InvalidParamsException.class, () -> Algorithm.FOREST.resolve(Map.of("trees", "5"))))
+            .hasMessageContaining("integer");
+        assertThrows(InvalidParamsException.class, () -> Algorithm.FOREST.resolve(Map.of("trees", 2.5)));
+        assertThrows(InvalidParamsException.class, () -> Algorithm.FOREST.resolve(Map.of("trees", true)));
+        assertThat(assertThrows(InvalidParamsException.class,
+            () -> Algorithm.LINEAR.resolve(Map.of("learningRate", "0.1")))).hasMessageContaining("finite number");
+        assertThrows(InvalidParamsException.class, () -> Algorithm.LINEAR.resolve(Map.of("learningRate", Double.NaN)));
+        assertThat(assertThrows(InvalidParamsException.class, () -> Algorithm.LINEAR.resolve(Map.of("loss", "abs"))))
+            .hasMessageContaining("[squared, huber]");
+        assertThrows(InvalidParamsException.class, () -> Algorithm.LINEAR.resolve(Map.of("loss", 1)));
+    }
+}

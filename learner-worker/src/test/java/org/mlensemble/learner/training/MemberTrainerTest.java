@@ -1,0 +1,181 @@
+package org.mlensemble.learner.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mlensemble.common.features.DataException;
+import org.mlensemble.common.learning.Algorithm;
+import org.mlensemble.common.learning.InvalidParamsException;
+import org.mlensemble.common.messaging.FitJob;
+import org.mlensemble.common.metrics.RegressionMetrics;
+import org.mlensemble.common.table.Table;
+
+class MemberTrainerTest {
+
+    @TempDir
+    static Path dataDir;
+
+    private static Table shardA;
+    private static Table test;
+    private static Map<String, List<Object>> testColumns;
+
+    private final Clock clock = Clock.fixed(Instant.parse("2024-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+    @BeforeAll
+    static void generateData() {
+        Fixtures.generate(dataDir);
+        shardA = Fixtures.shard(dataDir, "A");
+        test = Fixtures.testSet(dataDir);
+        testColumns = Fixtures.columns(test);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"linear", "tree", "forest"})
+    void trainsAMemberThatPredictsFiniteValuesInTheShardRange(String algorithm) {
+        Member member = train(Fixtures.job("m-1", algorithm), "A");
+
+        double[] p = member.predict(testColumns, Fixtures.TEST_ROWS);
+
+        double[] y = Fixtures.actuals(shardA);
+        double lo = Arrays.stream(y).min().orElseThrow();
+        double hi = Arrays.stream(y).max().orElseThrow();
+        assertThat(p).hasSize(Fixtures.TEST_ROWS);
+        assertThat(Fixtures.boxed(p)).allSatisfy(v -> assertThat(v).isFinite().isBetween(lo, hi));
+        assertThat(Arrays.stream(p).distinct().count()).isGreaterThan(1);
+        assertThat(member.info().algorithm()).isEqualTo(algorithm);
+        assertThat(member.info().modelId()).isEqualTo("m-1");
+        assertThat(member.info().shard()).isEqualTo("A");
+        assertThat(member.info().rows()).isEqualTo(100);
+        assertThat(member.info().holdoutRmse()).isNaN();
+        assertThat(member.info().params()).isEqualTo(Algorithm.fromWire(algorithm).resolve(Fixtures.params(algorithm)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"linear", "tree", "forest"})
+    void sameSeedGivesBitIdenticalPredictionsOnAFreshTrainer(String algorithm) {
+        FitJob job = Fixtures.job("m-1", 1, algorithm, Fixtures.params(algorithm), 11, "bootstrap", true);
+
+        double[] first = train(job, "A").predict(testColumns, Fixtures.TEST_ROWS);
+        double[] second = new MemberTrainer(clock).train(job, "learner-a", "A", Fixtures.shard(dataDir, "A"),
+            (phase, pct) -> { }).predict(testColumns, Fixtures.TEST_ROWS);
+
+        assertThat(Arrays.equals(first, second)).isTrue();
+    }
+
+    @Test
+    void differentSeedGivesDifferentForestPredictions() {
+        double[] seven = train(Fixtures.job("m", 1, "forest", Fixtures.params("forest"), 7, "shard", false), "A")
+            .predict(testColumns, Fixtures.TEST_ROWS);
+        double[] eight = train(Fixtures.job("m", 1, "forest", Fixtures.params("forest"), 8, "shard", false), "A")
+            .predict(testColumns, Fixtures.TEST_ROWS);
+
+        assertThat(Arrays.equals(seven, eight)).isFalse();
+    }
+
+    @Test
+    void sameSeedOnAnotherShardGivesAnotherMemberSeed() {
+        assertThat(MemberTrainer.memberSeed(7, "A")).isNotEqualTo(MemberTrainer.memberSeed(7, "B"))
+            .isEqualTo(MemberTrainer.memberSeed(7, "A"));
+    }
+
+    @Test
+    void bootstrapSamplingGivesADifferentLinearMemberThanTheShard() {
+        Member whole = train(Fixtures.job("m", 1, "linear", Map.of(), 7, "shard", false), "A");
+        Member bootstrap = train(Fixtures.job("m", 1, "linear", Map.of(), 7, "bootstrap", false), "A");
+
+        assertThat(Arrays.equals(whole.predict(testColumns, Fixtures.TEST_ROWS),
+            bootstrap.predict(testColumns, Fixtures.TEST_ROWS))).isFalse();
+        assertThat(bootstrap.info().sampling()).isEqualTo("bootstrap");
+        assertThat(whole.info().sampling()).isEqualTo("shard");
+        assertThat(bootstrap.info().rows()).isEqualTo(100);
+    }
+
+    @Test
+    void nullSamplingIsRecordedAsShard() {
+        Member m = train(Fixtures.job("m", 1, "linear", Map.of(), 7, null, false), "A");
+
+        assertThat(m.info().sampling()).isEqualTo("shard");
+    }
+
+    @Test
+    void holdoutWeightsRecordAFiniteHoldoutError() {
+        Member m = train(Fixtures.job("m", 1, "linear", Map.of(), 7, "shard", true), "A");
+
+        assertThat(m.info().holdoutRmse()).isFinite().isPositive();
+        assertThat(m.info().rows()).isEqualTo(90);
+        assertThat(m.info().provenance()).containsEntry("holdoutRows", "10").containsEntry("trainingRows", "90");
+    }
+
+    @Test
+    void unseenCategoryAndAllNullRowPredictFiniteValues() {
+        Member linear = train(Fixtures.job("m", "linear"), "A");
+        Member forest = train(Fixtures.job("m", "forest"), "A");
+        Map<String, List<Object>> columns = new LinkedHashMap<>();
+        testColumns.forEach((name, values) -> {
+            List<Object> two = new ArrayList<>();
+            two.add(name.equals("Neighborhood") ? "Atlantis" : values.get(0));
+            two.add(null);
+            columns.put(name, two);
+        });
+
+        for (Member m : List.of(linear, forest)) {
+            assertThat(Fixtures.boxed(m.predict(columns, 2))).hasSize(2).allSatisfy(v -> assertThat(v).isFinite());
+            assertThat(Fixtures.boxed(m.predict(Map.of(), 1))).hasSize(1).allSatisfy(v -> assertThat(v).isFinite());
+        }
+    }
+
+    @Test
+    void logTargetPredictsInTheTargetsOwnUnits() {
+        FitJob job = new FitJob("m", 1, Fixtures.DATASET, Fixtures.TARGET, "linear", Map.of(), 7, "shard", true,
+            false, Map.of(), List.of("Id"));
+
+        double[] p = train(job, "A").predict(testColumns, Fixtures.TEST_ROWS);
+
+        double mean = Arrays.stream(Fixtures.actuals(test)).average().orElseThrow();
+        assertThat(Arrays.stream(p).average().orElseThrow()).isBetween(mean / 2, mean * 2);
+    }
+
+    @Test
+    void linearMemberExplainsMostOfTheVarianceOnTheTestSet() {
+        double[] p = train(Fixtures.job("m", "linear"), "A").predict(testColumns, Fixtures.TEST_ROWS);
+
+        assertThat(RegressionMetrics.of(Fixtures.actuals(test), p).r2()).isGreaterThan(0.6);
+    }
+
+    @Test
+    void reportsProgressPhases() {
+        List<String> phases = new ArrayList<>();
+        new MemberTrainer(clock).train(Fixtures.job("m", "tree"), "l", "A", shardA, (phase, pct) -> phases.add(phase));
+
+        assertThat(phases).containsExactly("encoding", "training");
+    }
+
+    @Test
+    void refusesUnknownTargetAndInvalidParams() {
+        FitJob badTarget = new FitJob("m", 1, Fixtures.DATASET, "Price", "linear", Map.of(), 7, "shard", false, false,
+            Map.of(), List.of("Id"));
+        FitJob badParams = Fixtures.job("m", 1, "forest", Map.of("trees", 0), 7, "shard", false);
+
+        assertThrows(DataException.class, () -> train(badTarget, "A"));
+        assertThrows(InvalidParamsException.class, () -> train(badParams, "A"));
+    }
+
+    private Member train(FitJob job, String shard) {
+        Table table = shard.equals("A") ? shardA : Fixtures.shard(dataDir, shard);
+        return new MemberTrainer(clock).train(job, "learner-" + shard.toLowerCase(), shard, table, (phase, pct) -> { });
+    }
+}
