@@ -36,6 +36,9 @@ class EnsembleTest {
 
     @BeforeAll
     static void startCluster() {
+        if (cluster != null) {
+            return;
+        }
         cluster = Cluster.get();
         awaitLiveLearners(4);
     }
