@@ -29,12 +29,10 @@ class EvaluateController {
 
     private final Ensemble ensemble;
     private final Deadlines deadlines;
-    private final LastEvaluation last;
 
-    EvaluateController(Ensemble ensemble, Deadlines deadlines, LastEvaluation last) {
+    EvaluateController(Ensemble ensemble, Deadlines deadlines) {
         this.ensemble = ensemble;
         this.deadlines = deadlines;
-        this.last = last;
     }
 
     @PostMapping("/evaluate")
@@ -43,10 +41,7 @@ class EvaluateController {
         var command = new EvaluateCommand(r.modelId(),
                 deadlines.deadline(r.deadlineMs(), deadlines.props().evaluateDeadline()), deadlines.quorum(r.quorum()),
                 Boolean.TRUE.equals(r.weighted()));
-        return ensemble.evaluate(command).thenApply(o -> {
-            last.set(o);
-            return render(o);
-        });
+        return ensemble.evaluate(command).thenApply(EvaluateController::render);
     }
 
     static Map<String, Object> render(EvaluateOutcome o) {

@@ -1,0 +1,56 @@
+package org.mlensemble.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.mlensemble.api.ensemble.Ensemble;
+import org.mlensemble.api.ensemble.EvaluateCommand;
+import org.mlensemble.api.ensemble.EvaluateOutcome;
+import org.mlensemble.api.ensemble.FitCommand;
+import org.mlensemble.api.ensemble.FitOutcome;
+import org.mlensemble.api.ensemble.Members;
+import org.mlensemble.api.ensemble.PredictCommand;
+import org.mlensemble.api.ensemble.PredictOutcome;
+import org.mlensemble.api.system.ApiProblem;
+
+/**
+ * An in-memory ensemble for HTTP slice tests: it predicts the sum of a row's numbers, so every
+ * answer is checkable, and it records the last command so tests can see what the controller built.
+ */
+public class FakeEnsemble implements Ensemble {
+
+    public volatile boolean trained = true;
+    public volatile Object lastCommand;
+
+    @Override
+    public CompletableFuture<FitOutcome> fit(FitCommand c) {
+        lastCommand = c;
+        return CompletableFuture.completedFuture(new FitOutcome("m-test", c.dataset(), c.target(),
+                c.algorithm() == null ? "linear" : c.algorithm(), Map.of(), c.seed(), new Members(4, 4, List.of()),
+                List.of(), 1));
+    }
+
+    @Override
+    public CompletableFuture<PredictOutcome> predict(PredictCommand c) {
+        lastCommand = c;
+        if (!trained) {
+            throw ApiProblem.noModel();
+        }
+        double[] out = new double[c.rows()];
+        c.columns().values().forEach(values -> {
+            for (int i = 0; i < out.length; i++) {
+                if (values.get(i) instanceof Number n) {
+                    out[i] += n.doubleValue();
+                }
+            }
+        });
+        return CompletableFuture.completedFuture(new PredictOutcome("m-test", out, new Members(3, 4,
+                List.of("learner-4")), 1));
+    }
+
+    @Override
+    public CompletableFuture<EvaluateOutcome> evaluate(EvaluateCommand c) {
+        lastCommand = c;
+        return CompletableFuture.failedFuture(ApiProblem.unavailable("no member answered before the deadline"));
+    }
+}

@@ -1,0 +1,177 @@
+package org.mlensemble.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import org.junit.jupiter.api.Test;
+import org.mlensemble.api.ensemble.FitCommand;
+import org.mlensemble.api.ensemble.PredictCommand;
+import org.mlensemble.api.system.ApiProperties;
+import org.mlensemble.api.system.Deadlines;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.ResultActions;
+
+/** The HTTP contract: the seed's shapes, options, limits and problem details, without a broker. */
+@WebMvcTest(properties = {"ml.api.max-rows=3", "ml.api.max-body-bytes=2048"})
+@Import(HttpContractTest.Config.class)
+class HttpContractTest {
+
+    @TestConfiguration
+    @EnableConfigurationProperties(ApiProperties.class)
+    @Import(Deadlines.class)
+    static class Config {
+        @Bean
+        FakeEnsemble ensemble() {
+            return new FakeEnsemble();
+        }
+
+        @Bean
+        org.mlensemble.api.membership.Membership membership() {
+            return new org.mlensemble.api.membership.Membership(java.time.Clock.systemUTC(),
+                    java.time.Duration.ofSeconds(3), java.time.Duration.ofMinutes(30));
+        }
+    }
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    FakeEnsemble ensemble;
+
+    private ResultActions async(MvcResult started) throws Exception {
+        return mvc.perform(asyncDispatch(started));
+    }
+
+    @Test
+    void predictAnswersTheSeedsShapeForOneRow() throws Exception {
+        MvcResult r = mvc.perform(post("/v1/ml-distributed/predict").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"LotArea\": [8000], \"Street\": [\"Pave\"], \"Alley\": [null]}")).andReturn();
+        async(r).andExpect(status().isOk())
+                .andExpect(jsonPath("$.Prediction").value(8000.0))
+                .andExpect(jsonPath("$.ProblemType").value("regression"))
+                .andExpect(jsonPath("$.Predictions").doesNotExist())
+                .andExpect(jsonPath("$.members.used").value(3))
+                .andExpect(jsonPath("$.members.missing[0]").value("learner-4"));
+    }
+
+    @Test
+    void predictAddsPredictionsForManyRowsAndTakesOptionsFromTheQuery() throws Exception {
+        MvcResult r = mvc.perform(post("/v1/ml-distributed/predict?modelId=m-7&deadlineMs=750&quorum=2")
+                .contentType(MediaType.APPLICATION_JSON).content("{\"a\": [1, 2], \"b\": [10, 20]}")).andReturn();
+        async(r).andExpect(status().isOk())
+                .andExpect(jsonPath("$.Prediction").value(11.0))
+                .andExpect(jsonPath("$.Predictions[1]").value(22.0));
+        PredictCommand c = (PredictCommand) ensemble.lastCommand;
+        assertThat(c.modelId()).isEqualTo("m-7");
+        assertThat(c.deadline().toMillis()).isEqualTo(750);
+        assertThat(c.quorum()).isEqualTo(2);
+        assertThat(c.rows()).isEqualTo(2);
+    }
+
+    @Test
+    void tooManyRowsIsRefusedWith413() throws Exception {
+        mvc.perform(post("/v1/ml-distributed/predict").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"a\": [1, 2, 3, 4]}"))
+                .andExpect(status().isContentTooLarge())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value(containsString("limit is 3")));
+    }
+
+    @Test
+    void tooLargeABodyIsRefusedWith413BeforeItIsRead() throws Exception {
+        mvc.perform(post("/v1/ml-distributed/predict").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"a\": [\"" + "x".repeat(4000) + "\"]}"))
+                .andExpect(status().isContentTooLarge())
+                .andExpect(jsonPath("$.detail").value(containsString("limit is 2048")));
+    }
+
+    @Test
+    void predictBeforeAnyFitIsAConflictThatSaysToFitFirst() throws Exception {
+        ensemble.trained = false;
+        try {
+            mvc.perform(post("/v1/ml-distributed/predict").contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"a\": [1]}"))
+                    .andExpect(status().isConflict())
+                    .andExpect(jsonPath("$.detail").value(containsString("call POST /v1/ml-distributed/fit first")));
+        } finally {
+            ensemble.trained = true;
+        }
+    }
+
+    @Test
+    void fitWithoutBodyUsesTheSeedsDefaults() throws Exception {
+        async(mvc.perform(post("/v1/ml-distributed/fit")).andReturn()).andExpect(status().isOk())
+                .andExpect(jsonPath("$.modelId").value("m-test"));
+        FitCommand c = (FitCommand) ensemble.lastCommand;
+        assertThat(c.dataset()).isEqualTo("house_pricing");
+        assertThat(c.target()).isEqualTo("SalePrice");
+        assertThat(c.seed()).isEqualTo(42);
+        assertThat(c.ignore()).containsExactly("Id");
+        assertThat(c.deadline().toSeconds()).isEqualTo(120);
+    }
+
+    @Test
+    void fitTakesTheIdempotencyKeyFromTheHeader() throws Exception {
+        async(mvc.perform(post("/v1/ml-distributed/fit").header("Idempotency-Key", "nightly-1")).andReturn())
+                .andExpect(status().isOk());
+        assertThat(((FitCommand) ensemble.lastCommand).idempotencyKey()).isEqualTo("nightly-1");
+    }
+
+    @Test
+    void asyncFitAnswers202WithTheJobLocation() throws Exception {
+        async(mvc.perform(post("/v1/ml-distributed/fit").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"async\": true}")).andReturn())
+                .andExpect(status().isAccepted())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.header()
+                        .string("Location", "/v1/ml-distributed/fit/jobs/m-test"));
+    }
+
+    @Test
+    void quorumNotMetIs503WithTheReason() throws Exception {
+        async(mvc.perform(post("/v1/ml-distributed/evaluate")).andReturn())
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("no member answered before the deadline"));
+    }
+
+    @Test
+    void badInputIsA400ThatSaysWhatIsWrong() throws Exception {
+        String[][] cases = {
+            {"/v1/ml-distributed/predict", "{\"a\": [1", "not valid JSON"},
+            {"/v1/ml-distributed/predict", "{\"a\": [1e400]}", "out of range"},
+            {"/v1/ml-distributed/predict", "{\"a\": [\"NaN\"]}", "non-finite"},
+            {"/v1/ml-distributed/predict", "{\"a\": [{\"b\": 1}]}", "nested value"},
+            {"/v1/ml-distributed/predict", "{}", "no columns"},
+            {"/v1/ml-distributed/fit", "{\"seeed\": 1}", "unknown field 'seeed'"},
+            {"/v1/ml-distributed/fit", "{\"sampling\": \"random\"}", "'shard' or 'bootstrap'"},
+            {"/v1/ml-distributed/fit", "{\"deadlineMs\": 999999999}", "deadlineMs must be between"},
+            {"/v1/ml-distributed/fit", "{\"quorum\": 0}", "quorum must be between"},
+            {"/v1/ml-distributed/fit", "{\"columnTypes\": {\"a\": \"text\"}}", "'numeric' or 'categorical'"},
+        };
+        for (String[] c : cases) {
+            mvc.perform(post(c[0]).contentType(MediaType.APPLICATION_JSON).content(c[1]))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                    .andExpect(jsonPath("$.detail").value(containsString(c[2])));
+        }
+    }
+
+    @Test
+    void withoutAKeyConfiguredNoKeyIsAsked() throws Exception {
+        mvc.perform(get("/v1/ml-distributed/ping")).andExpect(status().isOk());
+    }
+}
