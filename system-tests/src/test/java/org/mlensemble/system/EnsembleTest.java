@@ -193,7 +193,15 @@ class EnsembleTest {
 
     @Test
     @Order(8)
-    void badInputGetsAClearProblemAndNoStackTrace() {
+    void badInputGetsAClearProblemAndNoStackTrace() throws Exception {
+        for (String shard : Cluster.SHARDS) {
+            Path broken = cluster.dataDir.resolve("broken").resolve(shard);
+            Files.createDirectories(broken);
+            Files.writeString(broken.resolve("data.csv"), "a,b,y\n1,2,3\n4,5\n");
+            Path empty = cluster.dataDir.resolve("empty").resolve(shard);
+            Files.createDirectories(empty);
+            Files.writeString(empty.resolve("data.csv"), "a,b,y\n");
+        }
         record Case(String path, String body, int status, String detail) {
         }
         List<Case> cases = List.of(
@@ -212,6 +220,10 @@ class EnsembleTest {
                 new Case("/v1/ml-distributed/fit", "{\"algorithm\": \"tree\", \"params\": {\"depth\": 3}}", 400,
                         "maxDepth"),
                 new Case("/v1/ml-distributed/fit", "{\"seeed\": 1}", 400, "unknown field 'seeed'"),
+                new Case("/v1/ml-distributed/fit", "{\"dataset\": \"broken\", \"target\": \"y\"}", 400,
+                        "line 3: 2 cells, header has 3"),
+                new Case("/v1/ml-distributed/fit", "{\"dataset\": \"empty\", \"target\": \"y\"}", 400,
+                        "no rows with a value for target 'y'"),
                 new Case("/v1/ml-distributed/evaluate", "{\"deadlineMs\": -5}", 400, "deadlineMs"));
         for (Case c : cases) {
             Http.Response r = Http.post(cluster.apiUrl(c.path()), c.body());
