@@ -12,13 +12,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import org.junit.jupiter.api.Test;
 import org.mlensemble.api.ensemble.FitCommand;
 import org.mlensemble.api.ensemble.PredictCommand;
-import org.mlensemble.api.system.ApiProperties;
-import org.mlensemble.api.system.Deadlines;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
@@ -27,24 +22,8 @@ import org.springframework.test.web.servlet.ResultActions;
 
 /** The HTTP contract: the seed's shapes, options, limits and problem details, without a broker. */
 @WebMvcTest(properties = {"ml.api.max-rows=3", "ml.api.max-body-bytes=2048"})
-@Import(HttpContractTest.Config.class)
+@Import(WebSliceConfig.class)
 class HttpContractTest {
-
-    @TestConfiguration
-    @EnableConfigurationProperties(ApiProperties.class)
-    @Import(Deadlines.class)
-    static class Config {
-        @Bean
-        FakeEnsemble ensemble() {
-            return new FakeEnsemble();
-        }
-
-        @Bean
-        org.mlensemble.api.membership.Membership membership() {
-            return new org.mlensemble.api.membership.Membership(java.time.Clock.systemUTC(),
-                    java.time.Duration.ofSeconds(3), java.time.Duration.ofMinutes(30));
-        }
-    }
 
     @Autowired
     MockMvc mvc;

@@ -7,35 +7,16 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
-import org.mlensemble.api.FakeEnsemble;
+import org.mlensemble.api.WebSliceConfig;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** With {@code ml.api.api-key} set, /v1 needs the header; pages may use a one-time query parameter. */
 @WebMvcTest(properties = "ml.api.api-key=s3cret")
-@Import(ApiKeyTest.Config.class)
+@Import(WebSliceConfig.class)
 class ApiKeyTest {
-
-    @TestConfiguration
-    @EnableConfigurationProperties(ApiProperties.class)
-    @Import(Deadlines.class)
-    static class Config {
-        @Bean
-        FakeEnsemble ensemble() {
-            return new FakeEnsemble();
-        }
-
-        @Bean
-        org.mlensemble.api.membership.Membership membership() {
-            return new org.mlensemble.api.membership.Membership(java.time.Clock.systemUTC(),
-                    java.time.Duration.ofSeconds(3), java.time.Duration.ofMinutes(30));
-        }
-    }
 
     @Autowired
     MockMvc mvc;

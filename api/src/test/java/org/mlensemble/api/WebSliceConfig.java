@@ -1,0 +1,28 @@
+package org.mlensemble.api;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.mlensemble.api.membership.Membership;
+import org.mlensemble.api.system.ApiProperties;
+import org.mlensemble.api.system.Deadlines;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/** What an HTTP slice test needs beside the controllers: the properties, and an in-memory ensemble. */
+@TestConfiguration
+@EnableConfigurationProperties(ApiProperties.class)
+@Import(Deadlines.class)
+public class WebSliceConfig {
+
+    @Bean
+    FakeEnsemble ensemble() {
+        return new FakeEnsemble();
+    }
+
+    @Bean
+    Membership membership() {
+        return new Membership(Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMinutes(30));
+    }
+}
