@@ -31,6 +31,9 @@ class HttpContractTest {
     @Autowired
     FakeEnsemble ensemble;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     private ResultActions async(MvcResult started) throws Exception {
         return mvc.perform(asyncDispatch(started));
     }
@@ -45,6 +48,9 @@ class HttpContractTest {
                 .andExpect(jsonPath("$.Predictions").doesNotExist())
                 .andExpect(jsonPath("$.members.used").value(3))
                 .andExpect(jsonPath("$.members.missing[0]").value("learner-4"));
+        // the latency is recorded when the asynchronous answer is written, per endpoint
+        assertThat(meters.find("ml.api.requests").tags("endpoint", "predict", "status", "200").timer())
+                .isNotNull().satisfies(t -> assertThat(t.count()).isPositive());
     }
 
     @Test

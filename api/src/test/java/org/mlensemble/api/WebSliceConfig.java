@@ -22,6 +22,11 @@ public class WebSliceConfig {
     }
 
     @Bean
+    io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+        return new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    }
+
+    @Bean
     Membership membership() {
         return new Membership(Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMinutes(30));
     }
