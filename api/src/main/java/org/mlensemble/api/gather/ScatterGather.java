@@ -130,11 +130,6 @@ public final class ScatterGather implements AutoCloseable {
         return future;
     }
 
-    /** Gathers in flight, for metrics and tests. */
-    public int inFlight() {
-        return pending.size();
-    }
-
     /** True when the broker connection is open. */
     public boolean connected() {
         Connection c = connection;

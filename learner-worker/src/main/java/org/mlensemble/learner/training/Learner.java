@@ -186,10 +186,6 @@ public final class Learner {
                 infos, List.copyOf(progress.values()), leaving, loadFailures.size());
     }
 
-    public Settings settings() {
-        return settings;
-    }
-
     public int memberCount() {
         return members.size();
     }

@@ -3,7 +3,6 @@ package org.mlensemble.learner.training;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
@@ -171,9 +170,5 @@ public final class MemberTrainer {
             idx[j] = t;
         }
         return idx;
-    }
-
-    static List<String> algorithms() {
-        return Arrays.stream(Algorithm.values()).map(Algorithm::wireName).toList();
     }
 }
