@@ -94,6 +94,11 @@ final class Cluster {
         return learners.containsKey(id);
     }
 
+    /** The base URL of a running learner's own HTTP server (actuator). */
+    synchronized String learnerUrl(String id, String path) {
+        return "http://127.0.0.1:" + learners.get(id).getEnvironment().getProperty("local.server.port") + path;
+    }
+
     int apiPort() {
         return Integer.parseInt(api.getEnvironment().getProperty("local.server.port"));
     }

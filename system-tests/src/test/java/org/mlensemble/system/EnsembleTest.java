@@ -53,6 +53,20 @@ class EnsembleTest {
     }
 
     @Test
+    @Order(1)
+    void apiAndLearnersReportReadyOnceBrokerAndPresenceAreUp() {
+        Http.Response api = Http.get(cluster.apiUrl("/actuator/health/readiness"));
+        assertThat(api.status()).isEqualTo(200);
+        assertThat(api.body().get("status").asString()).isEqualTo("UP");
+        for (int i = 0; i < Cluster.SHARDS.size(); i++) {
+            Http.Response learner = Http.get(cluster.learnerUrl(Cluster.learnerId(i), "/actuator/health/readiness"));
+            assertThat(learner.status()).isEqualTo(200);
+            assertThat(learner.body().get("status").asString()).isEqualTo("UP");
+        }
+        assertThat(Http.get(cluster.apiUrl("/actuator/health/liveness")).status()).isEqualTo(200);
+    }
+
+    @Test
     @Order(2)
     void fitEvaluateAndPredictWorkEndToEnd() throws Exception {
         Http.Response fit = Http.post(cluster.apiUrl("/v1/ml-distributed/fit"), null);

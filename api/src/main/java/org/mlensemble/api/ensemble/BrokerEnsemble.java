@@ -70,8 +70,13 @@ public final class BrokerEnsemble implements Ensemble {
         Set<String> live = membership.live();
         Gather gather = new Gather(membership.known(), live, c.quorum(), deadline(now, c.deadline()), clock, false);
         long started = now;
+        // The job's deadline header is when its work stops being useful. For a fit that is the end
+        // of the catch-up window, not the request's deadline: a learner that comes back later still
+        // trains its member and the ensemble heals. (With the request deadline there, a returning
+        // learner dropped every fit it had missed as expired.)
+        long catchUpMs = Math.max(fitCatchUp.toMillis(), c.deadline().toMillis());
         CompletableFuture<GatherResult> f = scatter(JobType.FIT, MessageCodec.encode(job), gather,
-                fitCatchUp.toMillis(), now + c.deadline().toMillis(), true);
+                catchUpMs, now + catchUpMs, true);
         FitOutcome accepted = new FitOutcome(modelId, c.dataset(), c.target(), algorithm.wireName(), params, c.seed(),
                 new Members(0, live.size(), List.of()), List.of(), 0);
         if (c.async()) {

@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.mlensemble.common.gather.Gather;
 import org.mlensemble.common.gather.GatherResult;
 import org.mlensemble.common.messaging.Headers;
@@ -47,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class ScatterGather implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ScatterGather.class);
+    private static final long LIVENESS_SWEEP_MS = 250;
 
     /** A broker that cannot be reached; maps to 503. */
     public static class BrokerUnavailableException extends RuntimeException {
@@ -78,6 +80,15 @@ public final class ScatterGather implements AutoCloseable {
 
     public ScatterGather(ConnectionFactory factory, Topology topology, int channelCount, Clock clock,
             MeterRegistry meters) {
+        this(factory, topology, channelCount, clock, meters, null);
+    }
+
+    /**
+     * @param liveLearners who is alive now, from presence; gathers stop waiting for learners that
+     *                     die while a request is in flight (null: wait for them until the deadline)
+     */
+    public ScatterGather(ConnectionFactory factory, Topology topology, int channelCount, Clock clock,
+            MeterRegistry meters, Supplier<Set<String>> liveLearners) {
         this.factory = factory;
         this.topology = topology;
         this.clock = clock;
@@ -89,6 +100,27 @@ public final class ScatterGather implements AutoCloseable {
         this.malformed = meters.counter("ml.api.replies.malformed");
         this.duplicate = meters.counter("ml.api.replies.duplicate");
         meters.gauge("ml.api.gathers.in.flight", pending, Map::size);
+        if (liveLearners != null) {
+            timers.scheduleWithFixedDelay(() -> dropLostLearners(liveLearners), LIVENESS_SWEEP_MS, LIVENESS_SWEEP_MS,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void dropLostLearners(Supplier<Set<String>> liveLearners) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            Set<String> live = liveLearners.get();
+            pending.forEach((id, p) -> {
+                if (p.gather().retainAwaited(live)) {
+                    finish(id);
+                }
+            });
+        } catch (RuntimeException e) {
+            // never let the sweep die: the deadline timers still bound every gather
+            log.warn("liveness sweep failed: {}", e.toString());
+        }
     }
 
     /**

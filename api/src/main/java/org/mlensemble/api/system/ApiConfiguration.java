@@ -54,9 +54,9 @@ class ApiConfiguration {
 
     @Bean(destroyMethod = "close")
     ScatterGather scatterGather(CachingConnectionFactory connections, Topology topology, ApiProperties props,
-            Clock clock, MeterRegistry meters) {
+            Clock clock, MeterRegistry meters, Membership membership) {
         ScatterGather sg = new ScatterGather(connections.getRabbitConnectionFactory(), topology,
-                props.replyChannels(), clock, meters);
+                props.replyChannels(), clock, meters, membership::live);
         sg.connect();
         return sg;
     }

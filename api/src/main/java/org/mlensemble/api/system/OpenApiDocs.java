@@ -110,6 +110,14 @@ class OpenApiDocs {
             get(api, "/v1/ml-distributed/learners", "Every learner heard from, alive or not",
                     "[{\"learnerId\": \"learner-1\", \"shard\": \"A\", \"alive\": true, \"members\": [], "
                             + "\"training\": [], \"loadFailures\": 0}]");
+            get(api, "/v1/ml-distributed/models/{modelId}", "One model version with every member's provenance",
+                    "{\"modelId\": \"m-20261126-072220-9a69f3\", \"dataset\": \"house_pricing\", \"target\": "
+                            + "\"SalePrice\", \"algorithm\": \"linear\", \"seed\": 42, \"holders\": [\"learner-1\"], "
+                            + "\"liveHolders\": [\"learner-1\"], \"members\": [{\"learnerId\": \"learner-1\", "
+                            + "\"shard\": \"A\", \"rows\": 500, \"trainMs\": 891, \"provenance\": {\"tribuoVersion\": "
+                            + "\"4.3.2\", \"memberSeed\": \"-3217725163271226447\"}}]}");
+            get(api, "/v1/ml-distributed/ping", "A broker-free answer: the HTTP floor of the benchmarks",
+                    "{\"status\": \"ok\"}");
             get(api, "/v1/ml-distributed/fit/jobs/{modelId}", "Progress of a fit, per member",
                     "{\"modelId\": \"m-1\", \"state\": \"running\", \"trained\": 2, \"failed\": 0, \"percent\": 65, "
                             + "\"members\": [{\"learnerId\": \"learner-1\", \"shard\": \"A\", \"alive\": true, "

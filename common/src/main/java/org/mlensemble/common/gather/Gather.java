@@ -35,6 +35,7 @@ public final class Gather {
     private final boolean stopOnBadRequest;
     private final Set<String> members;
     private final Set<String> awaited;
+    private final Set<String> lost = new LinkedHashSet<>();
     private final Map<String, JobReply> replies = new LinkedHashMap<>();
     private boolean closed;
 
@@ -76,6 +77,23 @@ public final class Gather {
         return Offer.ACCEPTED;
     }
 
+    /**
+     * Stops waiting for the awaited learners that are no longer alive: presence lost them, or they
+     * said they are leaving. A learner that dies during a request then costs the request its
+     * liveness window, not the whole deadline (which is long for a fit).
+     *
+     * @return true when the gather is complete
+     */
+    public synchronized boolean retainAwaited(Collection<String> live) {
+        for (String learner : List.copyOf(awaited)) {
+            if (!live.contains(learner)) {
+                awaited.remove(learner);
+                lost.add(learner);
+            }
+        }
+        return isComplete();
+    }
+
     /** True when waiting longer cannot change the answer. */
     public synchronized boolean isComplete() {
         if (closed || !clock.instant().isBefore(deadline) || awaited.isEmpty()) {
@@ -95,7 +113,8 @@ public final class Gather {
         for (String learner : members) {
             JobReply r = replies.get(learner);
             if (r == null) {
-                outcomes.put(learner, awaited.contains(learner) ? "no reply before the deadline" : "not alive");
+                outcomes.put(learner, awaited.contains(learner) ? "no reply before the deadline"
+                        : lost.contains(learner) ? "lost during the request (no heartbeat)" : "not alive");
             } else if (r.ok()) {
                 ok.add(r);
                 outcomes.put(learner, "ok");

@@ -41,6 +41,21 @@ class GatherTest {
     }
 
     @Test
+    void stopsWaitingForALearnerThatPresenceLost() {
+        Gather gather = gather(List.of("a", "b", "c"), List.of("a", "b", "c"), 1, false);
+        gather.offer(reply("a", ReplyStatus.OK));
+        gather.offer(reply("b", ReplyStatus.OK));
+
+        assertThat(gather.retainAwaited(List.of("a", "b", "c"))).isFalse();
+        assertThat(gather.retainAwaited(List.of("a", "b"))).isTrue();
+
+        GatherResult result = gather.close();
+        assertThat(result.used()).isEqualTo(2);
+        assertThat(result.missing()).containsExactly("c");
+        assertThat(result.outcomes().get("c")).startsWith("lost during the request");
+    }
+
+    @Test
     void isNotCompleteBeforeAnyReply() {
         Gather gather = gather(List.of("a", "b"), List.of("a", "b"), 1, false);
 

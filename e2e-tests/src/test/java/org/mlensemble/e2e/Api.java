@@ -1,0 +1,134 @@
+package org.mlensemble.e2e;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/** The HTTP contract as the suite uses it, against any base URL (a load balancer or an api instance). */
+final class Api {
+
+    static final String V1 = "/v1/ml-distributed";
+    /** The one second of slack every answer gets beyond its deadline. */
+    static final Duration SLACK = Duration.ofSeconds(1);
+
+    private Api() {
+    }
+
+    static Http.Reply fit(String base, String body, Duration deadline) {
+        return fit(base, body, deadline, null);
+    }
+
+    /** A synchronous fit; {@code body} must carry {@code deadlineMs} equal to {@code deadline}. */
+    static Http.Reply fit(String base, String body, Duration deadline, String idempotencyKey) {
+        Map<String, String> headers = idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey);
+        return Http.post(base + V1 + "/fit", body, deadline.plus(SLACK), headers);
+    }
+
+    static Http.Reply predict(String base, String modelId, String rows, Duration deadline) {
+        return Http.post(base + V1 + "/predict?modelId=" + modelId + "&deadlineMs=" + deadline.toMillis(), rows,
+                deadline.plus(SLACK));
+    }
+
+    static Http.Reply predict(String base, String modelId, String rows, Duration deadline, int quorum) {
+        return Http.post(base + V1 + "/predict?modelId=" + modelId + "&deadlineMs=" + deadline.toMillis() + "&quorum="
+                + quorum, rows, deadline.plus(SLACK));
+    }
+
+    static Http.Reply evaluate(String base, String modelId, Duration deadline) {
+        String body = "{\"modelId\":\"" + modelId + "\",\"deadlineMs\":" + deadline.toMillis() + "}";
+        return Http.post(base + V1 + "/evaluate", body, deadline.plus(SLACK));
+    }
+
+    static JsonNode learners(String base) {
+        return require(Http.get(base + V1 + "/learners"));
+    }
+
+    static JsonNode models(String base) {
+        return require(Http.get(base + V1 + "/models"));
+    }
+
+    static Http.Reply model(String base, String modelId) {
+        return Http.get(base + V1 + "/models/" + modelId);
+    }
+
+    static JsonNode fitJob(String base, String modelId) {
+        return require(Http.get(base + V1 + "/fit/jobs/" + modelId));
+    }
+
+    /** The learner ids that {@code base} considers alive. */
+    static List<String> liveLearners(String base) {
+        Http.Reply r = Http.get(base + V1 + "/learners");
+        List<String> out = new ArrayList<>();
+        if (r.ok() && r.json() != null) {
+            r.json().forEach(l -> {
+                if (l.get("alive").asBoolean()) {
+                    out.add(l.get("learnerId").asString());
+                }
+            });
+        }
+        return out;
+    }
+
+    static Optional<JsonNode> learner(String base, String learnerId) {
+        for (JsonNode l : learners(base)) {
+            if (l.get("learnerId").asString().equals(learnerId)) {
+                return Optional.of(l);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Learners holding {@code modelId}, as {@code base} sees it; empty when nobody does. */
+    static List<String> holders(String base, String modelId) {
+        Http.Reply r = model(base, modelId);
+        return r.ok() ? Json.strings(r.json().get("holders")) : List.of();
+    }
+
+    static List<String> liveHolders(String base, String modelId) {
+        Http.Reply r = model(base, modelId);
+        return r.ok() ? Json.strings(r.json().get("liveHolders")) : List.of();
+    }
+
+    static List<String> modelIds(String base) {
+        List<String> out = new ArrayList<>();
+        models(base).forEach(m -> out.add(m.get("modelId").asString()));
+        return out;
+    }
+
+    /**
+     * The sum of every series of a Prometheus metric (any labels) at {@code base/actuator/prometheus};
+     * 0 when the metric does not exist yet (counters appear on first use).
+     */
+    static double metric(String base, String name) {
+        Http.Reply r = Http.get(base + "/actuator/prometheus");
+        if (!r.ok()) {
+            throw new IllegalStateException("cannot scrape " + base + ": " + r);
+        }
+        double sum = 0;
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("#")) {
+                continue;
+            }
+            int cut = line.lastIndexOf(' ');
+            if (cut < 0) {
+                continue;
+            }
+            String series = line.substring(0, cut);
+            String metric = series.contains("{") ? series.substring(0, series.indexOf('{')) : series;
+            if (metric.equals(name)) {
+                sum += Double.parseDouble(line.substring(cut + 1));
+            }
+        }
+        return sum;
+    }
+
+    private static JsonNode require(Http.Reply r) {
+        if (!r.ok() || r.json() == null) {
+            throw new IllegalStateException("unexpected answer: " + r);
+        }
+        return r.json();
+    }
+}
