@@ -195,7 +195,10 @@ class EnsembleTest {
             assertThat(r.status()).as(r.toString()).isEqualTo(200);
             assertThat(r.body().at("/members/used").asInt()).isEqualTo(3);
             assertThat(r.body().at("/members/missing/0").asString()).isEqualTo("learner-4");
-            assertThat(r.elapsedMs()).isBetween(1000L - 200, 1000L + 200);
+            // the api's own clock: from the request reaching it to the answer, which the deadline bounds;
+            // the client's clock adds HTTP and scheduling noise, so it only gets a looser bound
+            assertThat(r.body().get("elapsedMs").asLong()).isBetween(1000L - 200, 1000L + 200);
+            assertThat(r.elapsedMs()).isLessThan(1000L + 1000);
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> meters.counter("ml.api.replies.late").count() > lateBefore);
         } finally {
