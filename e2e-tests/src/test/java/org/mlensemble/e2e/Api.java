@@ -72,6 +72,16 @@ final class Api {
         return out;
     }
 
+    /** One learner's outcome in a fit answer; fails the test when the answer does not name it. */
+    static JsonNode outcome(JsonNode fit, String learner) {
+        for (JsonNode o : fit.get("learners")) {
+            if (o.get("learnerId").asString().equals(learner)) {
+                return o;
+            }
+        }
+        throw new AssertionError("no outcome for " + learner + " in " + fit);
+    }
+
     static Optional<JsonNode> learner(String base, String learnerId) {
         for (JsonNode l : learners(base)) {
             if (l.get("learnerId").asString().equals(learnerId)) {

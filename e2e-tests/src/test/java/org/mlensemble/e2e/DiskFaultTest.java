@@ -42,7 +42,7 @@ class DiskFaultTest extends ClusterTest {
             Files.move(aside, dir);
         }
         String modelId = fit.json().get("modelId").asString();
-        JsonNode outcome = outcome(fit.json(), LEARNER);
+        JsonNode outcome = Api.outcome(fit.json(), LEARNER);
         Figures.of("8a-unwritable-model-dir", getClass(), LoadGenerator.Stats.of(List.of(
                 new LoadGenerator.Sample(0, null, 0, fit))), null, Map.of(
                         "learnerStatus", outcome.get("status").asString(),
@@ -88,14 +88,5 @@ class DiskFaultTest extends ClusterTest {
             }
         }
         return null;
-    }
-
-    private static JsonNode outcome(JsonNode fit, String learner) {
-        for (JsonNode o : fit.get("learners")) {
-            if (o.get("learnerId").asString().equals(learner)) {
-                return o;
-            }
-        }
-        throw new AssertionError("no outcome for " + learner + " in " + fit);
     }
 }

@@ -104,7 +104,7 @@ class LearnerLossTest extends ClusterTest {
             assertThat(fitDuringKill.used()).isEqualTo(3);
             assertThat(fitDuringKill.expected()).isEqualTo(4);
             assertThat(fitDuringKill.missing()).containsExactly(VICTIM);
-            assertThat(outcome(fitDuringKill.json(), VICTIM).get("status").asString()).isEqualTo("missing");
+            assertThat(Api.outcome(fitDuringKill.json(), VICTIM).get("status").asString()).isEqualTo("missing");
             // presence drops a dead learner after 3.5 s: the fit must not wait for it until its deadline
             assertThat(fitDuringKill.latencyMs()).isLessThan(FIT_DEADLINE.toMillis());
             Map<String, Object> details = new LinkedHashMap<>();
@@ -288,15 +288,6 @@ class LearnerLossTest extends ClusterTest {
             }
         }
         return null;
-    }
-
-    private static JsonNode outcome(JsonNode fit, String learner) {
-        for (JsonNode o : fit.get("learners")) {
-            if (o.get("learnerId").asString().equals(learner)) {
-                return o;
-            }
-        }
-        throw new AssertionError("no outcome for " + learner + " in " + fit);
     }
 
     private static boolean close(double a, double b) {
