@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.mlensemble.api.ApiApplication;
 import org.mlensemble.common.data.HousePricingGenerator;
 import org.mlensemble.learner.LearnerApplication;
@@ -54,14 +53,12 @@ final class Cluster {
     }
 
     private void start() {
-        List<CompletableFuture<Void>> starting = new ArrayList<>();
-        for (int i = 0; i < SHARDS.size(); i++) {
-            String id = learnerId(i);
-            String shard = SHARDS.get(i);
-            starting.add(CompletableFuture.runAsync(() -> startLearner(id, shard)));
-        }
+        // One after another: Spring Boot start-up touches JVM-wide state (logging, system
+        // properties) and two contexts starting at once in one JVM can trip over each other.
         api = ApiApplication.builder().run(args(common(), "server.port=0", "ml.api.liveness=2500ms"));
-        starting.forEach(CompletableFuture::join);
+        for (int i = 0; i < SHARDS.size(); i++) {
+            startLearner(learnerId(i), SHARDS.get(i));
+        }
     }
 
     static String learnerId(int i) {
