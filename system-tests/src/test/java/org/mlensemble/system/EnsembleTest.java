@@ -110,10 +110,17 @@ class EnsembleTest {
         JsonNode expected = all.body().get("Predictions");
         assertThat(expected.size()).isEqualTo(200);
 
+        // concurrent predicts share jobs (PredictBatcher); every tenth one carries a bad value,
+        // which must fail that request alone
         List<CompletableFuture<Http.Response>> inFlight = new ArrayList<>();
-        for (Map<String, List<Object>> row : rows) {
+        List<CompletableFuture<Http.Response>> bad = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
             inFlight.add(Http.postAsync(cluster.apiUrl("/v1/ml-distributed/predict?modelId=" + firstModel
-                    + "&deadlineMs=10000"), Http.json(row)));
+                    + "&deadlineMs=10000"), Http.json(rows.get(i))));
+            if (i % 10 == 0) {
+                bad.add(Http.postAsync(cluster.apiUrl("/v1/ml-distributed/predict?modelId=" + firstModel
+                        + "&deadlineMs=10000"), "{\"LotArea\": [\"a lot\"]}"));
+            }
         }
         for (int i = 0; i < rows.size(); i++) {
             Http.Response r = inFlight.get(i).join();
@@ -121,6 +128,14 @@ class EnsembleTest {
             assertThat(r.body().at("/members/used").asInt()).isEqualTo(4);
             assertThat(r.body().get("Prediction").asDouble()).as("row %d", i).isEqualTo(expected.get(i).asDouble());
         }
+        for (CompletableFuture<Http.Response> f : bad) {
+            Http.Response r = f.join();
+            assertThat(r.status()).as(r.toString()).isEqualTo(400);
+            assertThat(r.body().get("detail").asString()).contains("LotArea");
+        }
+        MeterRegistry meters = cluster.api().getBean(MeterRegistry.class);
+        assertThat(meters.get("ml.api.predict.batch.requests").summary().count())
+                .as("jobs that carried more than one request").isPositive();
     }
 
     @Test

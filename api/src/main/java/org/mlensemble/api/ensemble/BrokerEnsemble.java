@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import org.mlensemble.api.gather.ScatterGather;
 import org.mlensemble.api.membership.Membership;
@@ -49,14 +50,20 @@ public final class BrokerEnsemble implements Ensemble {
     private final Clock clock;
     private final Duration fitCatchUp;
     private final MeterRegistry meters;
+    private final PredictBatcher batcher;
 
+    /**
+     * @param batching  how concurrent predicts share jobs ({@link PredictBatcher})
+     * @param executor  sends the predict jobs that queued behind others
+     */
     public BrokerEnsemble(ScatterGather scatterGather, Membership membership, Clock clock, Duration fitCatchUp,
-            MeterRegistry meters) {
+            MeterRegistry meters, PredictBatcher.Settings batching, Executor executor) {
         this.scatterGather = scatterGather;
         this.membership = membership;
         this.clock = clock;
         this.fitCatchUp = fitCatchUp;
         this.meters = meters;
+        this.batcher = new PredictBatcher(this::dispatchPredict, batching, clock, executor, meters);
     }
 
     @Override
@@ -103,15 +110,32 @@ public final class BrokerEnsemble implements Ensemble {
     public CompletableFuture<PredictOutcome> predict(PredictCommand c) {
         ModelView model = resolve(c.modelId());
         long now = clock.millis();
-        PredictJob job = new PredictJob(model.modelId(), c.columns(), c.rows());
-        Gather gather = new Gather(model.holders(), model.liveHolders(), c.quorum(), deadline(now, c.deadline()), clock, true);
-        return scatter(JobType.PREDICT, MessageCodec.encode(job), gather, c.deadline().toMillis(),
-                now + c.deadline().toMillis(), false).thenApply(r -> {
-                    record(JobType.PREDICT, r);
-                    requireAnswer(r, model.modelId());
-                    double[] p = aggregate(r.ok(), JobReply::predictions, c.weighted(), model);
-                    return new PredictOutcome(model.modelId(), p, Members.of(r), clock.millis() - now);
-                });
+        return batcher.submit(model, c.columns(), c.rows(), c.quorum(), deadline(now, c.deadline())).thenApply(share -> {
+            GatherResult r = share.result();
+            record(JobType.PREDICT, r);
+            requireAnswer(r, model.modelId());
+            for (JobReply reply : r.ok()) {
+                if (share.slice(reply.predictions()) == null) {
+                    throw ApiProblem.unavailable("learner " + reply.learnerId() + " answered "
+                            + (reply.predictions() == null ? "no" : reply.predictions().length) + " predictions for "
+                            + share.batchRows() + " rows");
+                }
+            }
+            double[] p = aggregate(r.ok(), reply -> share.slice(reply.predictions()), c.weighted(), model);
+            return new PredictOutcome(model.modelId(), p, Members.of(r), clock.millis() - now);
+        });
+    }
+
+    /** One predict job to every holder of the model; a deadline already past sends nothing. */
+    private CompletableFuture<GatherResult> dispatchPredict(ModelView model, Map<String, List<Object>> columns,
+            int rows, int quorum, Instant deadline) {
+        Gather gather = new Gather(model.holders(), model.liveHolders(), quorum, deadline, clock, true);
+        long remaining = deadline.toEpochMilli() - clock.millis();
+        if (remaining <= 0) {
+            return CompletableFuture.completedFuture(gather.close());
+        }
+        PredictJob job = new PredictJob(model.modelId(), columns, rows);
+        return scatter(JobType.PREDICT, MessageCodec.encode(job), gather, remaining, deadline.toEpochMilli(), false);
     }
 
     @Override

@@ -2,8 +2,11 @@ package org.mlensemble.api.system;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.mlensemble.api.ensemble.BrokerEnsemble;
 import org.mlensemble.api.ensemble.Ensemble;
+import org.mlensemble.api.ensemble.PredictBatcher;
 import org.mlensemble.api.gather.ScatterGather;
 import org.mlensemble.api.membership.Membership;
 import org.mlensemble.common.messaging.Topology;
@@ -61,9 +64,21 @@ class ApiConfiguration {
         return sg;
     }
 
+    /** Sends the predict jobs that queued behind others; one thread, as publishing is quick. */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService predictBatches() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "predict-batches");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     @Bean
     Ensemble ensemble(ScatterGather scatterGather, Membership membership, Clock clock, ApiProperties props,
-            MeterRegistry meters) {
-        return new BrokerEnsemble(scatterGather, membership, clock, props.fitCatchUp(), meters);
+            MeterRegistry meters, ExecutorService predictBatches) {
+        ApiProperties.Batching b = props.batching();
+        return new BrokerEnsemble(scatterGather, membership, clock, props.fitCatchUp(), meters,
+                new PredictBatcher.Settings(b.enabled(), b.maxInFlight(), b.maxRows()), predictBatches);
     }
 }

@@ -1,5 +1,6 @@
 package org.mlensemble.api.system;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRows           most rows in one predict; more gets 413
  * @param maxBodyBytes      largest request body; more gets 413
  * @param apiKey            when set, every /v1 call and the dashboard need it in {@code X-API-Key}
+ * @param batching          how concurrent predicts of one model share jobs
  */
 @Validated
 @ConfigurationProperties("ml.api")
@@ -37,5 +39,21 @@ public record ApiProperties(
         @DefaultValue("4") @Min(1) int replyChannels,
         @DefaultValue("100000") @Min(1) int maxRows,
         @DefaultValue("67108864") @Min(1024) long maxBodyBytes,
-        String apiKey) {
+        String apiKey,
+        @DefaultValue @NotNull @Valid Batching batching) {
+
+    /**
+     * Concurrent predicts of one model share jobs once {@code maxInFlight} jobs are out: the
+     * requests that arrive meanwhile leave together when one comes back. No request waits for a
+     * batch to fill.
+     *
+     * @param enabled     false sends every predict as its own job
+     * @param maxInFlight jobs in flight per model (and quorum and deadline) before predicts queue
+     * @param maxRows     most rows in one shared job; a larger predict travels alone
+     */
+    public record Batching(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("2") @Min(1) int maxInFlight,
+            @DefaultValue("2000") @Min(1) int maxRows) {
+    }
 }
