@@ -142,6 +142,7 @@ class HttpContractTest {
             {"/v1/ml-distributed/predict", "{\"a\": [{\"b\": 1}]}", "nested value"},
             {"/v1/ml-distributed/predict", "{}", "no columns"},
             {"/v1/ml-distributed/fit", "{\"seeed\": 1}", "unknown field 'seeed'"},
+            {"/v1/ml-distributed/fit", "{\"dataset\": \"../etc\"}", "dataset must be a folder name"},
             {"/v1/ml-distributed/fit", "{\"sampling\": \"random\"}", "'shard' or 'bootstrap'"},
             {"/v1/ml-distributed/fit", "{\"deadlineMs\": 999999999}", "deadlineMs must be between"},
             {"/v1/ml-distributed/fit", "{\"quorum\": 0}", "quorum must be between"},

@@ -11,6 +11,7 @@ import org.mlensemble.api.ensemble.FitOutcome;
 import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.api.system.Deadlines;
 import org.mlensemble.api.system.JsonBodies;
+import org.mlensemble.common.messaging.Names;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -26,7 +27,6 @@ class FitController {
 
     static final String DEFAULT_DATASET = "house_pricing";
     static final String DEFAULT_TARGET = "SalePrice";
-    private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     private final Ensemble ensemble;
@@ -51,7 +51,7 @@ class FitController {
 
     private FitCommand command(FitRequest r, String keyHeader) {
         String dataset = r.dataset() == null ? DEFAULT_DATASET : r.dataset();
-        if (!DATASET.matcher(dataset).matches() || dataset.contains("..")) {
+        if (!Names.isSafeName(dataset)) {
             throw ApiProblem.badRequest("dataset must be a folder name of letters, digits, '_', '-' or '.', got '"
                     + dataset + "'");
         }

@@ -1,5 +1,7 @@
 package org.mlensemble.api.system;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.concurrent.CompletionException;
@@ -18,15 +20,23 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * Every error leaves as RFC 9457 problem+json with a message a user can act on. Stack traces stay
- * in the log; a 500 means a bug.
+ * in the log; a 500 means a bug. Clients that hang up are only counted, in
+ * {@code ml_api_client_disconnects_total}.
  */
 @RestControllerAdvice
 class ProblemHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    private final Counter disconnects;
+
+    ProblemHandler(MeterRegistry meters) {
+        this.disconnects = meters.counter("ml.api.client.disconnects");
+    }
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> problem(ApiProblem e, HttpServletRequest request) {
@@ -88,8 +98,18 @@ class ProblemHandler {
         return respond(HttpStatus.NOT_FOUND, "Not found", "No such endpoint: " + request.getRequestURI(), request);
     }
 
+    /**
+     * A 500, except for a client that hung up while its answer was written (broken pipe, reset,
+     * however the container wraps it): that is no server error, and returning null writes nothing.
+     */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Throwable e, HttpServletRequest request) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+            disconnects.increment();
+            log.debug("client gone before the answer to {} {} was written: {}", request.getMethod(),
+                    request.getRequestURI(), e.toString());
+            return null;
+        }
         log.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "An unexpected error occurred; it has been logged.", request);

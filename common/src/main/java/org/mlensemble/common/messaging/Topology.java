@@ -1,7 +1,6 @@
 package org.mlensemble.common.messaging;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Every broker name the system uses, derived from one configurable prefix so that tests and
@@ -9,15 +8,14 @@ import java.util.regex.Pattern;
  */
 public record Topology(String prefix) {
 
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-
     /** Direct reply-to pseudo-queue: replies go straight to the requesting channel. */
     public static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
 
     public Topology {
         Objects.requireNonNull(prefix, "prefix");
-        if (!SAFE.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("broker name prefix must match " + SAFE.pattern() + ": " + prefix);
+        if (!Names.isSafeName(prefix)) {
+            throw new IllegalArgumentException("broker name prefix must match " + Names.SAFE_NAME + " without '..': "
+                    + prefix);
         }
     }
 
@@ -28,8 +26,9 @@ public record Topology(String prefix) {
 
     /** Durable queue of one learner, named after its stable id so it survives restarts. */
     public String learnerQueue(String learnerId) {
-        if (!SAFE.matcher(learnerId).matches()) {
-            throw new IllegalArgumentException("learner id must match " + SAFE.pattern() + ": " + learnerId);
+        if (!Names.isSafeName(learnerId)) {
+            throw new IllegalArgumentException("learner id must match " + Names.SAFE_NAME + " without '..': "
+                    + learnerId);
         }
         return prefix + ".learner." + learnerId;
     }

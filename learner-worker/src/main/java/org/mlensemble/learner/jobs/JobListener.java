@@ -9,6 +9,7 @@ import org.mlensemble.common.messaging.JobReply;
 import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MalformedMessageException;
 import org.mlensemble.common.messaging.MessageCodec;
+import org.mlensemble.common.messaging.Names;
 import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.learner.system.LearnerProperties;
 import org.mlensemble.learner.training.Learner;
@@ -30,7 +31,6 @@ import org.springframework.stereotype.Component;
 class JobListener {
 
     static final String LISTENER_ID = "jobs";
-    private static final java.util.regex.Pattern MODEL_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Logger log = LoggerFactory.getLogger(JobListener.class);
 
     private final Learner learner;
@@ -78,8 +78,7 @@ class JobListener {
         if (job.modelId() == null || job.dataset() == null || job.target() == null) {
             throw new MalformedMessageException("fit job without modelId, dataset or target");
         }
-        if (!MODEL_ID.matcher(job.modelId()).matches() || job.modelId().contains("..")) {
-            // the id names a folder on disk: never let a message choose a path
+        if (!Names.isSafeName(job.modelId())) {
             throw new MalformedMessageException("fit job with an invalid modelId: " + job.modelId());
         }
         JobReply reply = learner.fit(job);

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.mlensemble.common.messaging.Names;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -26,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("ml.learner")
 public record LearnerProperties(
-        @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}") String id,
+        @NotBlank @Pattern(regexp = Names.SAFE_NAME) String id,
         @NotBlank @Pattern(regexp = "[A-Za-z0-9]{1,16}") String shard,
         @DefaultValue("data") @NotNull Path dataDir,
         @DefaultValue("models") @NotNull Path modelDir,

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import org.mlensemble.common.features.DataException;
 import org.mlensemble.common.learning.InvalidParamsException;
 import org.mlensemble.common.messaging.EvaluateJob;
@@ -19,6 +18,7 @@ import org.mlensemble.common.messaging.Heartbeat;
 import org.mlensemble.common.messaging.JobReply;
 import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MemberInfo;
+import org.mlensemble.common.messaging.Names;
 import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.common.messaging.ReplyStatus;
 import org.mlensemble.common.messaging.TrainingProgress;
@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class Learner {
 
     private static final Logger log = LoggerFactory.getLogger(Learner.class);
-    private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
     /**
      * @param retention how many model versions to keep; older ones are deleted from memory and disk
@@ -219,7 +218,7 @@ public final class Learner {
     }
 
     private Path datasetDir(String dataset) {
-        if (dataset == null || !DATASET.matcher(dataset).matches() || dataset.contains("..")) {
+        if (!Names.isSafeName(dataset)) {
             throw new DataException("dataset must be a folder name of letters, digits, '_', '-' or '.': " + dataset);
         }
         return settings.dataDir().resolve(dataset);
