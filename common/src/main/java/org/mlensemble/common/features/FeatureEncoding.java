@@ -133,6 +133,7 @@ public record FeatureEncoding(
         double[] yt = new double[rows.size()];
         double[] raw = new double[rows.size()];
         Object[] cells = new Object[numeric.size() + categorical.size()];
+        FeatureNames featureNames = new FeatureNames();
         for (int i = 0; i < rows.size(); i++) {
             String[] r = rows.get(i);
             for (int k = 0; k < numericIndex.length; k++) {
@@ -142,7 +143,7 @@ public record FeatureEncoding(
             for (int k = 0; k < categoricalIndex.length; k++) {
                 cells[numericIndex.length + k] = categoricalIndex[k] < 0 ? null : r[categoricalIndex[k]];
             }
-            out.add(encodeCells(cells));
+            out.add(encodeCells(cells, featureNames));
             raw[i] = Double.parseDouble(r[t]);
             yt[i] = targetScaling.forward(raw[i]);
         }
@@ -181,6 +182,7 @@ public record FeatureEncoding(
         }
         List<EncodedRow> out = new ArrayList<>(rowCount);
         Object[] cells = new Object[numeric.size() + categorical.size()];
+        FeatureNames featureNames = new FeatureNames();
         for (int i = 0; i < rowCount; i++) {
             Arrays.fill(cells, null);
             for (Map.Entry<Integer, List<Object>> e : used) {
@@ -188,7 +190,7 @@ public record FeatureEncoding(
                 Object v = e.getValue().get(i);
                 cells[s] = s < numeric.size() ? numericValue(numeric.get(s).name(), v) : categoricalValue(v);
             }
-            out.add(encodeCells(cells));
+            out.add(encodeCells(cells, featureNames));
         }
         return out;
     }
@@ -211,7 +213,7 @@ public record FeatureEncoding(
     }
 
     /** cells: numeric slots hold Double or null, categorical slots hold String or null. */
-    private EncodedRow encodeCells(Object[] cells) {
+    private EncodedRow encodeCells(Object[] cells, FeatureNames featureNames) {
         String[] names = new String[cells.length + numeric.size() + 1];
         double[] values = new double[names.length];
         int n = 0;
@@ -230,19 +232,53 @@ public record FeatureEncoding(
             names[n] = col.name();
             values[n++] = x;
             if (v == null && missingIndicators && col.missing() > 0) {
-                names[n] = col.name() + "@missing";
+                names[n] = featureNames.missing(k);
                 values[n++] = 1;
             }
         }
         for (int k = 0; k < categorical.size(); k++) {
             Object v = cells[numeric.size() + k];
             String level = v == null || Table.isMissing((String) v) ? MISSING_LEVEL : (String) v;
-            names[n] = categorical.get(k).name() + "=" + level;
+            names[n] = featureNames.level(k, level);
             values[n++] = 1;
         }
         names[n] = BIAS;
         values[n++] = 1;
         return new EncodedRow(Arrays.copyOf(names, n), Arrays.copyOf(values, n));
+    }
+
+    /**
+     * The feature names of one encoding pass, made once per (column, level) and shared by every row
+     * that has them: a large shard would otherwise hold one new String per categorical cell. Built
+     * per pass, so that the encoding stays an immutable value shared by concurrent predictions, and
+     * a level never seen in training is named as always and forgotten with the pass.
+     */
+    private final class FeatureNames {
+        private final String[] missing = new String[numeric.size()];
+        private final List<Map<String, String>> levels = new ArrayList<>(categorical.size());
+
+        FeatureNames() {
+            for (int k = 0; k < categorical.size(); k++) {
+                levels.add(new HashMap<>());
+            }
+        }
+
+        String missing(int k) {
+            if (missing[k] == null) {
+                missing[k] = numeric.get(k).name() + "@missing";
+            }
+            return missing[k];
+        }
+
+        String level(int k, String level) {
+            Map<String, String> names = levels.get(k);
+            String name = names.get(level);
+            if (name == null) {
+                name = categorical.get(k).name() + "=" + level;
+                names.put(level, name);
+            }
+            return name;
+        }
     }
 
     private static double bin(double[] edges, double x) {

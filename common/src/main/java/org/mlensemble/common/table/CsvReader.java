@@ -15,6 +15,7 @@ import java.util.Set;
 /**
  * RFC 4180 CSV: comma separated, fields optionally quoted with {@code "}, quotes doubled inside
  * quoted fields, line breaks allowed inside quotes. Rows must have as many cells as the header.
+ * Repeated cell text of a column shares one String (see {@link CellPool}).
  */
 public final class CsvReader {
 
@@ -44,6 +45,7 @@ public final class CsvReader {
                 throw new CsvFormatException(source + " has the column '" + h + "' twice");
             }
         }
+        p.poolColumns(header.size());
         List<String[]> rows = new ArrayList<>();
         List<String> row;
         while ((row = p.next()) != null) {
@@ -63,11 +65,19 @@ public final class CsvReader {
         private final BufferedReader in;
         private final String source;
         private final StringBuilder cell = new StringBuilder();
+        private CellPool[] pools = new CellPool[0];
         int line;
 
         Parser(BufferedReader in, String source) {
             this.in = in;
             this.source = source;
+        }
+
+        void poolColumns(int columns) {
+            pools = new CellPool[columns];
+            for (int c = 0; c < columns; c++) {
+                pools[c] = new CellPool();
+            }
         }
 
         /** Next record, or null at end of input. */
@@ -99,7 +109,7 @@ public final class CsvReader {
                         i = 0;
                         continue;
                     }
-                    out.add(cell.toString());
+                    out.add(take(out.size()));
                     return out;
                 }
                 char c = text.charAt(i++);
@@ -115,7 +125,7 @@ public final class CsvReader {
                         cell.append(c);
                     }
                 } else if (c == ',') {
-                    out.add(cell.toString());
+                    out.add(take(out.size()));
                     cell.setLength(0);
                     wasQuoted = false;
                 } else if (c == '"' && cell.length() == 0 && !wasQuoted) {
@@ -127,6 +137,10 @@ public final class CsvReader {
                     cell.append(c);
                 }
             }
+        }
+
+        private String take(int column) {
+            return column < pools.length ? pools[column].take(cell) : cell.toString();
         }
     }
 }

@@ -125,6 +125,36 @@ class FeatureEncodingTest {
             .containsExactly("code=60", "code=20", "code=60", "code=2.5", "code=true");
     }
 
+    @Test
+    void rowsShareOneNameStringPerColumnAndLevel() {
+        Table t = table("y,x,c", "1,1,red", "2,NA,blue", "3,5,red", "4,,NA", "5,2,");
+        FeatureEncoding e = FeatureEncoding.fit(t, "y", options(false, 0, true, false));
+
+        List<EncodedRow> rows = e.encodeTable(t).rows();
+
+        assertThat(rows).extracting(r -> List.of(r.names())).containsExactly(
+            List.of("x", "c=red", FeatureEncoding.BIAS),
+            List.of("x", "x@missing", "c=blue", FeatureEncoding.BIAS),
+            List.of("x", "c=red", FeatureEncoding.BIAS),
+            List.of("x", "x@missing", "c=NA", FeatureEncoding.BIAS),
+            List.of("x", "c=NA", FeatureEncoding.BIAS));
+        assertThat(rows.get(2).names()[1]).isSameAs(rows.get(0).names()[1]);
+        assertThat(rows.get(3).names()[1]).isSameAs(rows.get(1).names()[1]);
+        assertThat(rows.get(4).names()[1]).isSameAs(rows.get(3).names()[2]);
+    }
+
+    @Test
+    void predictedRowsShareNamesAndNameUnseenLevelsAsBefore() {
+        FeatureEncoding e = FeatureEncoding.fit(table("y,c", "1,red", "2,blue"), "y", PLAIN);
+
+        List<EncodedRow> rows = e.encodeColumns(
+            Map.of("c", Arrays.asList("red", new String("red"), "green", "green", null)), 5);
+
+        assertThat(rows).extracting(r -> r.names()[0]).containsExactly("c=red", "c=red", "c=green", "c=green", "c=NA");
+        assertThat(rows.get(1).names()[0]).isSameAs(rows.get(0).names()[0]);
+        assertThat(e.categorical().get(0).levels()).containsExactly("blue", "red");
+    }
+
     // ---------------------------------------------------------------- numeric
 
     @Test

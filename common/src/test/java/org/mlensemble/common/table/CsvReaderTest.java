@@ -142,6 +142,41 @@ class CsvReaderTest {
     }
 
     @Test
+    void repeatedTextOfAColumnIsOneSharedString() throws IOException {
+        Table t = read("zone,n\nRL,1\nRM,1\n\"RL\",1\nRL,NA\n");
+
+        String[] first = t.rows().get(0);
+        assertThat(t.rows()).extracting(r -> r[0]).containsExactly("RL", "RM", "RL", "RL");
+        assertThat(t.rows().get(2)[0]).isSameAs(first[0]);
+        assertThat(t.rows().get(3)[0]).isSameAs(first[0]);
+        assertThat(t.rows().get(1)[1]).isSameAs(first[1]);
+    }
+
+    @Test
+    void aColumnWithUpTo4096DistinctValuesStaysPooled() throws IOException {
+        Table t = read(distinctThenRepeat(CellPool.MAX_DISTINCT));
+
+        String[] last = t.rows().get(t.rows().size() - 1);
+        assertThat(last).containsExactly("v0", "k");
+        assertThat(last[0]).isSameAs(t.rows().get(0)[0]);
+    }
+
+    @Test
+    void poolingStopsBeyond4096DistinctValuesWithoutChangingAnyValue() throws IOException {
+        int distinct = CellPool.MAX_DISTINCT + 1;
+        Table t = read(distinctThenRepeat(distinct));
+
+        assertThat(t.rows()).hasSize(distinct + 1);
+        for (int i = 0; i < distinct; i++) {
+            assertThat(t.rows().get(i)).containsExactly("v" + i, "k");
+        }
+        String[] last = t.rows().get(distinct);
+        assertThat(last).containsExactly("v0", "k");
+        assertThat(last[0]).isNotSameAs(t.rows().get(0)[0]);
+        assertThat(last[1]).isSameAs(t.rows().get(0)[1]);
+    }
+
+    @Test
     void naAndEmptyAreMissing() {
         assertThat(Table.isMissing("NA")).isTrue();
         assertThat(Table.isMissing("")).isTrue();
@@ -157,6 +192,15 @@ class CsvReaderTest {
 
         assertThrows(UnsupportedOperationException.class, () -> t.header().add("b"));
         assertThat(t.indexByName()).isEqualTo(Map.of("a", 0));
+    }
+
+    /** Column id holds {@code distinct} different values then the first again; column k is constant. */
+    private static String distinctThenRepeat(int distinct) {
+        StringBuilder csv = new StringBuilder("id,k\n");
+        for (int i = 0; i < distinct; i++) {
+            csv.append('v').append(i).append(",k\n");
+        }
+        return csv.append("v0,k\n").toString();
     }
 
     private static Table read(String text) throws IOException {

@@ -127,6 +127,15 @@ public final class Learner {
             setProgress(modelId, "failed", 100, reason);
             log.error("fit {} failed: {}", modelId, reason);
             return fitReply(ReplyStatus.FAILED, job, reason, null, clock.millis() - started);
+        } catch (OutOfMemoryError e) {
+            // The table and the half-built model die with this frame, so the learner goes on
+            // serving; rethrown, the job would be redelivered and kill every consumer in turn.
+            String reason = String.format("out of memory: shard %s of '%s' does not fit in this learner's %d MB heap;"
+                    + " give learners more (LEARNER_JAVA_OPTS=-Xmx2g) or split the data into smaller shards",
+                    settings.shard(), job.dataset(), Runtime.getRuntime().maxMemory() >> 20);
+            setProgress(modelId, "failed", 100, reason);
+            log.error("fit {} failed: {}", modelId, reason);
+            return fitReply(ReplyStatus.FAILED, job, reason, null, clock.millis() - started);
         } catch (RuntimeException e) {
             String reason = "training failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
             setProgress(modelId, "failed", 100, reason);
