@@ -197,6 +197,7 @@ class Bench:
         self.lb_port = int(self.env.get("ML_LB_MAIN_PORT", "38080"))
         self.url = a.url.rstrip("/") if a.url else f"http://127.0.0.1:{self.lb_port}"
         self.api1 = f"http://127.0.0.1:{self.env.get('ML_API_1_PORT', '39001')}"
+        self.api2 = f"http://127.0.0.1:{self.env.get('ML_API_2_PORT', '39002')}"
         self.failed = []
         self.probe = None
         self.R = {
@@ -719,6 +720,25 @@ class Bench:
         s.write_text("\n".join(lines) + "\n")
         return s
 
+    def batching(self):
+        """The api instances' predict batching counters: shared jobs and the requests they carried."""
+        total = {"sharedJobs": 0.0, "requestsInSharedJobs": 0.0}
+        if not self.own_cluster:
+            return total
+        for api in (self.api1, self.api2):
+            try:
+                s, text = http("GET", f"{api}/actuator/prometheus", timeout=5)
+            except StepFailed:
+                continue
+            if s != 200:
+                continue
+            for name, key in (("ml_api_predict_batch_requests_count", "sharedJobs"),
+                              ("ml_api_predict_batch_requests_sum", "requestsInSharedJobs")):
+                m = re.search(rf"^{name}(?:{{[^}}]*}})? ([\d.eE+-]+)$", text, re.M)
+                if m:
+                    total[key] += float(m.group(1))
+        return total
+
     def p1(self, rec):
         r = self.predict_once()
         rec["samplePredict"] = r
@@ -734,9 +754,18 @@ class Bench:
         for i in range(self.runs):
             lb.append(self.wrk(f"{self.url}/lb-health", duration=max(2, self.p1_duration // 3)))
             ping.append(self.wrk(f"{self.url}/v1/ml-distributed/ping"))
+            before = self.batching()
             pred.append(self.wrk(f"{self.url}/v1/ml-distributed/predict", script))
+            after = self.batching()
+            shared = after["sharedJobs"] - before["sharedJobs"]
+            carried = after["requestsInSharedJobs"] - before["requestsInSharedJobs"]
+            n = pred[-1]["requests"] or 0
+            # every request not carried by a shared job travelled alone
+            jobs = shared + max(0.0, n - carried)
+            pred[-1]["jobs"] = int(jobs)
+            pred[-1]["requestsPerJob"] = round(n / jobs, 2) if jobs else None
             log(f"   run {i + 1}/{self.runs}: nginx only {lb[-1]['rps']:.0f}/s, ping {ping[-1]['rps']:.0f}/s, "
-                f"predict {pred[-1]['rps']:.0f}/s (load {load_avg()[0]})")
+                f"predict {pred[-1]['rps']:.0f}/s, {pred[-1]['requestsPerJob']} requests per job (load {load_avg()[0]})")
         rec.update({"nginxOnly": lb, "ping": ping, "predict": pred})
         rec["pingRps"] = median([x["rps"] for x in ping])
         rec["predictRps"] = median([x["rps"] for x in pred])
