@@ -15,7 +15,12 @@ import org.tribuo.regression.Regressor;
  * record about it. Immutable and safe to share between threads; Tribuo models predict
  * concurrently.
  */
-public record Member(Model<Regressor> model, FeatureEncoding encoding, MemberInfo info, boolean clip) {
+public record Member(Model<Regressor> model, FeatureEncoding encoding, MemberInfo info, boolean clip,
+        LinearWeights linear) {
+
+    public Member(Model<Regressor> model, FeatureEncoding encoding, MemberInfo info, boolean clip) {
+        this(model, encoding, info, clip, LinearWeights.of(model));
+    }
 
     /** Predicts rows given column-major, in the target's own units. */
     public double[] predict(Map<String, List<Object>> columns, int rows) {
@@ -23,6 +28,18 @@ public record Member(Model<Regressor> model, FeatureEncoding encoding, MemberInf
     }
 
     double[] predictEncoded(List<EncodedRow> rows) {
+        if (linear == null) {
+            return predictWithTribuo(rows);
+        }
+        double[] out = new double[rows.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = encoding.targetScaling().inverse(linear.predict(rows.get(i)), clip);
+        }
+        return out;
+    }
+
+    /** Tribuo's own prediction path: every model type, one example per row. */
+    double[] predictWithTribuo(List<EncodedRow> rows) {
         List<org.tribuo.Example<Regressor>> examples = new ArrayList<>(rows.size());
         for (EncodedRow r : rows) {
             examples.add(new ArrayExample<>(RegressionData.UNKNOWN, r.names(), r.values()));

@@ -139,6 +139,25 @@ class MemberTrainerTest {
     }
 
     @Test
+    void linearMembersPredictWithTheirWeightsExactlyAsTribuoDoes() {
+        Member linear = train(Fixtures.job("m", "linear"), "A");
+        Map<String, List<Object>> columns = new LinkedHashMap<>(testColumns);
+        columns.put("Neighborhood", new ArrayList<>(testColumns.get("Neighborhood")));
+        columns.get("Neighborhood").set(0, "Atlantis");
+        columns.get("LotArea").set(1, null);
+        var rows = linear.encoding().encodeColumns(columns, Fixtures.TEST_ROWS);
+
+        double[] direct = linear.predictEncoded(rows);
+        double[] tribuo = linear.predictWithTribuo(rows);
+
+        assertThat(linear.linear()).isNotNull();
+        for (int i = 0; i < direct.length; i++) {
+            assertThat(direct[i]).as("row %d", i).isCloseTo(tribuo[i], org.assertj.core.data.Percentage.withPercentage(1e-9));
+        }
+        assertThat(train(Fixtures.job("m", "tree"), "A").linear()).as("trees keep Tribuo's path").isNull();
+    }
+
+    @Test
     void logTargetPredictsInTheTargetsOwnUnits() {
         FitJob job = new FitJob("m", 1, Fixtures.DATASET, Fixtures.TARGET, "linear", Map.of(), 7, "shard", true,
             false, Map.of(), List.of("Id"));
