@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import org.mlensemble.api.gather.ScatterGather;
 import org.mlensemble.api.membership.Membership;
@@ -54,16 +56,19 @@ public final class BrokerEnsemble implements Ensemble {
 
     /**
      * @param batching  how concurrent predicts share jobs ({@link PredictBatcher})
-     * @param executor  sends the predict jobs that queued behind others
+     * @param executor  sends the predict jobs that queued behind others and times their slots
      */
     public BrokerEnsemble(ScatterGather scatterGather, Membership membership, Clock clock, Duration fitCatchUp,
-            MeterRegistry meters, PredictBatcher.Settings batching, Executor executor) {
+            MeterRegistry meters, PredictBatcher.Settings batching, ScheduledExecutorService executor) {
         this.scatterGather = scatterGather;
         this.membership = membership;
         this.clock = clock;
         this.fitCatchUp = fitCatchUp;
         this.meters = meters;
-        this.batcher = new PredictBatcher(this::dispatchPredict, batching, clock, executor, meters);
+        this.batcher = new PredictBatcher(this::dispatchPredict, batching, clock, executor, (task, after) -> {
+            ScheduledFuture<?> f = executor.schedule(task, after.toMillis(), TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        }, meters);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.mlensemble.api.ensemble;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.mlensemble.api.membership.ModelView;
 import org.mlensemble.common.gather.GatherResult;
 
@@ -24,7 +26,9 @@ import org.mlensemble.common.gather.GatherResult;
  * {@code maxInFlight} jobs in flight. A request that finds a free slot is sent at once, alone; one
  * that does not waits for the next job to come back, and then leaves with everyone who queued
  * behind it (up to {@code maxRows} rows). At low load every request travels alone; under load the
- * jobs grow by themselves, and the wait is never longer than one round trip.
+ * jobs grow by themselves. A job holds its slot until it comes back or for {@code maxHold},
+ * whichever is first, so a slow learner that keeps jobs out until their deadline does not hold
+ * the queue: no request waits longer than {@code maxHold} to leave.
  * <p>
  * A batch keeps every guarantee of a single request: it leaves by the earliest deadline among its
  * requests, so no request is answered later than it asked, and it is only built from requests with
@@ -37,6 +41,12 @@ public final class PredictBatcher {
     interface Dispatcher {
         CompletableFuture<GatherResult> dispatch(ModelView model, Map<String, List<Object>> columns, int rows,
                 int quorum, Instant deadline);
+    }
+
+    /** Runs a task later. */
+    interface Timer {
+        /** Schedules {@code task}; the returned action cancels it. */
+        Runnable schedule(Runnable task, Duration after);
     }
 
     /**
@@ -61,8 +71,9 @@ public final class PredictBatcher {
      * @param enabled     false sends every request as its own job
      * @param maxInFlight jobs in flight per lane before requests start to queue and then share one
      * @param maxRows     most rows in one shared job; a larger request travels alone
+     * @param maxHold     longest a job keeps its slot while its replies are still out
      */
-    public record Settings(boolean enabled, int maxInFlight, int maxRows) {
+    public record Settings(boolean enabled, int maxInFlight, int maxRows, Duration maxHold) {
     }
 
     private record Key(String modelId, int quorum, long deadlineMs) {
@@ -81,14 +92,18 @@ public final class PredictBatcher {
     private final Settings settings;
     private final Clock clock;
     private final Executor executor;
+    private final Timer timer;
     private final MeterRegistry meters;
     private final Map<Key, Lane> lanes = new ConcurrentHashMap<>();
 
     /**
-     * @param executor runs the jobs that leave when an earlier one comes back, off the thread that
-     *                 delivered its replies
+     * @param executor sends the jobs that leave when a slot frees, off the thread that delivered
+     *                 the replies
+     * @param timer    times {@code maxHold}
      */
-    PredictBatcher(Dispatcher dispatcher, Settings settings, Clock clock, Executor executor, MeterRegistry meters) {
+    PredictBatcher(Dispatcher dispatcher, Settings settings, Clock clock, Executor executor, Timer timer,
+            MeterRegistry meters) {
+        this.timer = timer;
         this.dispatcher = dispatcher;
         this.settings = settings;
         this.clock = clock;
@@ -119,19 +134,27 @@ public final class PredictBatcher {
     }
 
     private void send(Key key, Lane lane, List<Request> batch) {
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                next(key, lane);
+            }
+        };
         CompletableFuture<GatherResult> gathered;
         try {
             gathered = dispatchBatch(batch);
         } catch (RuntimeException e) {
             batch.forEach(r -> r.answer().completeExceptionally(e));
-            next(key, lane);
+            release.run();
             return;
         }
+        Runnable cancelHold = gathered.isDone() ? () -> { } : timer.schedule(release, settings.maxHold());
         gathered.whenComplete((result, failure) -> {
+            cancelHold.run();
             try {
                 answer(batch, result, failure);
             } finally {
-                next(key, lane);
+                release.run();
             }
         });
     }
@@ -181,7 +204,7 @@ public final class PredictBatcher {
         }
     }
 
-    /** A job came back: the requests that queued meanwhile leave together, or the slot is freed. */
+    /** A slot is free: the requests that queued meanwhile leave together, or the slot stays free. */
     private void next(Key key, Lane lane) {
         List<Request> batch = new ArrayList<>();
         synchronized (lane) {

@@ -2,7 +2,7 @@ package org.mlensemble.api.system;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import org.mlensemble.api.ensemble.BrokerEnsemble;
 import org.mlensemble.api.ensemble.Ensemble;
@@ -66,8 +66,8 @@ class ApiConfiguration {
 
     /** Sends the predict jobs that queued behind others; one thread, as publishing is quick. */
     @Bean(destroyMethod = "shutdownNow")
-    ExecutorService predictBatches() {
-        return Executors.newSingleThreadExecutor(r -> {
+    ScheduledExecutorService predictBatches() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "predict-batches");
             t.setDaemon(true);
             return t;
@@ -76,9 +76,9 @@ class ApiConfiguration {
 
     @Bean
     Ensemble ensemble(ScatterGather scatterGather, Membership membership, Clock clock, ApiProperties props,
-            MeterRegistry meters, ExecutorService predictBatches) {
+            MeterRegistry meters, ScheduledExecutorService predictBatches) {
         ApiProperties.Batching b = props.batching();
         return new BrokerEnsemble(scatterGather, membership, clock, props.fitCatchUp(), meters,
-                new PredictBatcher.Settings(b.enabled(), b.maxInFlight(), b.maxRows()), predictBatches);
+                new PredictBatcher.Settings(b.enabled(), b.maxInFlight(), b.maxRows(), b.maxHold()), predictBatches);
     }
 }

@@ -50,10 +50,13 @@ public record ApiProperties(
      * @param enabled     false sends every predict as its own job
      * @param maxInFlight jobs in flight per model (and quorum and deadline) before predicts queue
      * @param maxRows     most rows in one shared job; a larger predict travels alone
+     * @param maxHold     longest a job keeps its slot while replies are out (a slow learner holds
+     *                    its jobs until their deadline; the queue behind them moves on anyway)
      */
     public record Batching(
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("2") @Min(1) int maxInFlight,
-            @DefaultValue("2000") @Min(1) int maxRows) {
+            @DefaultValue("1") @Min(1) int maxInFlight,
+            @DefaultValue("2000") @Min(1) int maxRows,
+            @DefaultValue("20ms") @NotNull Duration maxHold) {
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -28,7 +29,15 @@ class PredictBatcherTest {
             CompletableFuture<GatherResult> reply) {
     }
 
+    private static final Duration HOLD = Duration.ofMillis(20);
+
     private final List<Sent> sent = new ArrayList<>();
+    private final List<Runnable> holds = new ArrayList<>();
+    private final PredictBatcher.Timer timer = (task, after) -> {
+        assertThat(after).isEqualTo(HOLD);
+        holds.add(task);
+        return () -> holds.remove(task);
+    };
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private PredictBatcher batcher(boolean enabled, int maxInFlight, int maxRows) {
@@ -37,8 +46,8 @@ class PredictBatcherTest {
             sent.add(s);
             return s.reply();
         };
-        return new PredictBatcher(fake, new PredictBatcher.Settings(enabled, maxInFlight, maxRows), CLOCK,
-                Runnable::run, meters);
+        return new PredictBatcher(fake, new PredictBatcher.Settings(enabled, maxInFlight, maxRows, HOLD),
+                CLOCK, Runnable::run, timer, meters);
     }
 
     private static CompletableFuture<PredictBatcher.Share> submit(PredictBatcher b, Map<String, List<Object>> columns,
@@ -89,6 +98,27 @@ class PredictBatcherTest {
     }
 
     @Test
+    void aJobStillOutAfterMaxHoldFreesItsSlotSoTheQueueMovesOn() {
+        PredictBatcher b = batcher(true, 1, 1000);
+        var slow = submit(b, Map.of("x", List.of(1L)), 1, 2000);
+        var queued = submit(b, Map.of("x", List.of(2L)), 1, 2000);
+        assertThat(sent).hasSize(1);
+        assertThat(holds).hasSize(1);
+
+        holds.get(0).run();
+
+        assertThat(sent).as("the queued request left while the first job is still out").hasSize(2);
+        sent.get(1).reply().complete(answered(null));
+        assertThat(queued).isCompleted();
+        sent.get(0).reply().complete(answered(null));
+        assertThat(slow).isCompleted();
+        assertThat(sent).as("the first job's late return frees no second slot").hasSize(2);
+        submit(b, Map.of("x", List.of(3L)), 1, 2000);
+        assertThat(sent).hasSize(3);
+        assertThat(holds).as("answered jobs cancel their hold timers").hasSize(1);
+    }
+
+    @Test
     void aBatchStopsAtMaxRowsAndTheRestLeavesNext() {
         PredictBatcher b = batcher(true, 1, 3);
         submit(b, Map.of("x", List.of(1L)), 1, 2000);
@@ -132,7 +162,7 @@ class PredictBatcherTest {
                 throw new IllegalStateException("broker down");
             }
             return CompletableFuture.completedFuture(answered(null));
-        }, new PredictBatcher.Settings(true, 1, 1000), CLOCK, Runnable::run, meters);
+        }, new PredictBatcher.Settings(true, 1, 1000, HOLD), CLOCK, Runnable::run, timer, meters);
 
         assertThat(submit(b, Map.of("x", List.of(1L)), 1, 2000)).isCompletedExceptionally();
         assertThat(submit(b, Map.of("x", List.of(1L)), 1, 2000).join().requests()).isEqualTo(1);
