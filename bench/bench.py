@@ -1293,7 +1293,8 @@ def main():
     ap.add_argument("--out", help="results folder (default $ML_RUN_DIR/results/<stamp>)")
     ap.add_argument("--chart", help="also copy the chart PNG here (e.g. docs/performance.png)")
     ap.add_argument("--skip", help="comma-separated figures to skip: P1,P2,P3,P4,P5")
-    ap.add_argument("--connections", type=int, default=16, help="wrk connections for P1 (default 16)")
+    ap.add_argument("--connections", type=int, default=64,
+                    help="wrk connections for P1, the same for the floor and the full path (default 64)")
     ap.add_argument("--batch-connections", type=int, default=2, help="wrk connections for P4 (default 2)")
     ap.add_argument("--fit-rows", type=int, help="rows of the P3 table (default 1,000,000; smoke 10,000)")
     ap.add_argument("--fit-heap", default="3g",
