@@ -45,7 +45,7 @@ API_JAR = REPO / "api" / "target" / "api-exec.jar"
 
 # JVM options of bin/mlcluster when LEARNER_JAVA_OPTS / API_JAVA_OPTS are not set
 MLCLUSTER_LEARNER_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m"
-MLCLUSTER_API_OPTS = "-XX:+UseSerialGC -Xmx256m"
+MLCLUSTER_API_OPTS = "-XX:+UseSerialGC -Xmx128m"
 
 TARGETS = {
     "P1": ("predict req/s / ping req/s", ">=", 0.5),

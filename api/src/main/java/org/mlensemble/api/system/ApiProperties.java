@@ -37,8 +37,8 @@ public record ApiProperties(
         @DefaultValue("3500ms") @NotNull Duration liveness,
         @DefaultValue("30m") @NotNull Duration forgetAfter,
         @DefaultValue("4") @Min(1) int replyChannels,
-        @DefaultValue("100000") @Min(1) int maxRows,
-        @DefaultValue("67108864") @Min(1024) long maxBodyBytes,
+        @DefaultValue("20000") @Min(1) int maxRows,
+        @DefaultValue("16777216") @Min(1024) long maxBodyBytes,
         String apiKey,
         @DefaultValue @NotNull @Valid Batching batching) {
 

@@ -99,7 +99,7 @@ class OpenApiDocs {
                             "409", "{\"title\": \"No model yet\", \"status\": 409, \"detail\": \"No model has been "
                                     + "trained yet: call POST /v1/ml-distributed/fit first.\"}",
                             "413", "{\"title\": \"Request too large\", \"status\": 413, \"detail\": \"200000 rows in "
-                                    + "one request; the limit is 100000.\"}",
+                                    + "one request; the limit is 20000.\"}",
                             "503", "{\"title\": \"Ensemble unavailable\", \"status\": 503, \"detail\": \"The message "
                                     + "broker is unreachable. The request was not sent; retry shortly.\"}"));
             get(api, "/v1/ml-distributed/models", "Model versions held by known learners, newest first",

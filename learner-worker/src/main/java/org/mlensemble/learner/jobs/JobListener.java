@@ -11,6 +11,7 @@ import org.mlensemble.common.messaging.MalformedMessageException;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.Names;
 import org.mlensemble.common.messaging.PredictJob;
+import org.mlensemble.common.messaging.ReplyStatus;
 import org.mlensemble.learner.system.LearnerProperties;
 import org.mlensemble.learner.training.Learner;
 import org.slf4j.Logger;
@@ -58,11 +59,22 @@ class JobListener {
                 meters.counter("ml.learner.jobs.expired", "job", type.wireName()).increment();
                 return;
             }
-            reply = switch (type) {
-                case FIT -> fit(message.getBody());
-                case PREDICT -> delayed(() -> learner.predict(validPredict(message.getBody())));
-                case EVALUATE -> delayed(() -> learner.evaluate(validEvaluate(message.getBody())));
-            };
+            try {
+                reply = switch (type) {
+                    case FIT -> fit(message.getBody());
+                    case PREDICT -> delayed(() -> learner.predict(validPredict(message.getBody())));
+                    case EVALUATE -> delayed(() -> learner.evaluate(validEvaluate(message.getBody())));
+                };
+            } catch (OutOfMemoryError e) {
+                // Everything the job allocated is garbage once this frame is gone. Rethrown, the
+                // error would abort the consumer and the job would come back to the next one.
+                meters.counter("ml.learner.jobs.out.of.memory", "job", type.wireName()).increment();
+                String reason = String.format("out of memory: a %d-byte %s job does not fit in this learner's %d MB heap;"
+                        + " send fewer rows per request or give learners more heap (LEARNER_JAVA_OPTS=-Xmx...)",
+                        message.getBody().length, type.wireName(), Runtime.getRuntime().maxMemory() >> 20);
+                log.error("{}", reason);
+                reply = JobReply.of(props.id(), props.shard(), type, null, ReplyStatus.FAILED, reason);
+            }
         } catch (MalformedMessageException e) {
             meters.counter("ml.learner.jobs.dead.lettered").increment();
             log.warn("dead-lettering a malformed job (correlation {}): {}", mp.getCorrelationId(), e.getMessage());
