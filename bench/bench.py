@@ -194,10 +194,10 @@ class Bench:
         self.key_headers = {"X-API-Key": self.api_key} if self.api_key else {}
         self.own_cluster = not a.url
         self.env = dict(os.environ)
-        self.lb_port = int(self.env.get("ML_LB_MAIN_PORT", "38080"))
+        self.lb_port = int(self.env.get("ML_LB_MAIN_PORT", "27080"))
         self.url = a.url.rstrip("/") if a.url else f"http://127.0.0.1:{self.lb_port}"
-        self.api1 = f"http://127.0.0.1:{self.env.get('ML_API_1_PORT', '39001')}"
-        self.api2 = f"http://127.0.0.1:{self.env.get('ML_API_2_PORT', '39002')}"
+        self.api1 = f"http://127.0.0.1:{self.env.get('ML_API_1_PORT', '27001')}"
+        self.api2 = f"http://127.0.0.1:{self.env.get('ML_API_2_PORT', '27002')}"
         self.failed = []
         self.probe = None
         self.R = {
@@ -916,8 +916,8 @@ class Bench:
         from the process start to healthy and, for a learner, counted alive in presence by the api.
         opts "via-mlcluster" starts it with `bin/mlcluster start NAME` instead, as the launcher does."""
         name = "learner-4" if kind == "learner" else "api-2"
-        port = int(self.env.get("ML_LEARNER_4_PORT", "39104") if kind == "learner" else
-                   self.env.get("ML_API_2_PORT", "39002"))
+        port = int(self.env.get("ML_LEARNER_4_PORT", "27104") if kind == "learner" else
+                   self.env.get("ML_API_2_PORT", "27002"))
         old_instance = None
         if kind == "learner":
             for l in self.learners():
