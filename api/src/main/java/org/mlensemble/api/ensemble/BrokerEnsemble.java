@@ -119,14 +119,17 @@ public final class BrokerEnsemble implements Ensemble {
             GatherResult r = share.result();
             record(JobType.PREDICT, r);
             requireAnswer(r, model.modelId());
+            List<double[]> mine = new ArrayList<>(r.ok().size());
             for (JobReply reply : r.ok()) {
-                if (share.slice(reply.predictions()) == null) {
+                double[] slice = share.slice(reply.predictions());
+                if (slice == null) {
                     throw ApiProblem.unavailable("learner " + reply.learnerId() + " answered "
                             + (reply.predictions() == null ? "no" : reply.predictions().length) + " predictions for "
                             + share.batchRows() + " rows");
                 }
+                mine.add(slice);
             }
-            double[] p = aggregate(r.ok(), reply -> share.slice(reply.predictions()), c.weighted(), model);
+            double[] p = aggregate(r.ok(), mine, c.weighted(), model);
             return new PredictOutcome(model.modelId(), p, Members.of(r), clock.millis() - now);
         });
     }
@@ -164,7 +167,7 @@ public final class BrokerEnsemble implements Ensemble {
                 throw ApiProblem.unavailable("members disagree on the test set; is test/data.csv the same everywhere?");
             }
         }
-        double[] ensemble = aggregate(r.ok(), JobReply::predictions, weighted, model);
+        double[] ensemble = aggregate(r.ok(), weighted, model);
         Map<String, RegressionMetrics> perMember = new LinkedHashMap<>();
         Map<String, RegressionMetrics> without = new LinkedHashMap<>();
         for (JobReply reply : r.ok()) {
@@ -172,7 +175,7 @@ public final class BrokerEnsemble implements Ensemble {
             if (r.ok().size() > 1) {
                 List<JobReply> rest = r.ok().stream().filter(o -> o != reply).toList();
                 without.put(reply.learnerId(),
-                        RegressionMetrics.of(actual, aggregate(rest, JobReply::predictions, weighted, model)));
+                        RegressionMetrics.of(actual, aggregate(rest, weighted, model)));
             }
         }
         List<double[]> sample = new ArrayList<>();
@@ -184,9 +187,12 @@ public final class BrokerEnsemble implements Ensemble {
                 without, Members.of(r), sample, elapsed);
     }
 
-    private double[] aggregate(List<JobReply> replies, java.util.function.Function<JobReply, double[]> values,
-            boolean weighted, ModelView model) {
-        List<double[]> preds = replies.stream().map(values).toList();
+    private double[] aggregate(List<JobReply> replies, boolean weighted, ModelView model) {
+        return aggregate(replies, replies.stream().map(JobReply::predictions).toList(), weighted, model);
+    }
+
+    /** The members' predictions combined; {@code preds} holds one array per reply, in their order. */
+    private double[] aggregate(List<JobReply> replies, List<double[]> preds, boolean weighted, ModelView model) {
         if (!weighted) {
             return Aggregation.mean(preds);
         }

@@ -2,8 +2,8 @@ package org.mlensemble.api.system;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.mlensemble.api.ensemble.BrokerEnsemble;
 import org.mlensemble.api.ensemble.Ensemble;
 import org.mlensemble.api.ensemble.PredictBatcher;

@@ -113,7 +113,7 @@ public final class MemberTrainer {
                 algorithm.wireName(), params, job.seed(), job.sampling() == null ? "shard" : job.sampling(),
                 job.createdAt(), finished, trainIdx.length, encoding.featureCount(), finished - started, holdoutRmse,
                 provenance);
-        return new Member(model, encoding, info, true);
+        return new Member(model, encoding, info, true, provisional.linear());
     }
 
     /** Mixes the request seed with the shard so members differ but stay reproducible. */
