@@ -95,7 +95,8 @@ public final class Learner {
             JobReply reply = doFit(job);
             mine.complete(reply);
             return reply;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // concurrent fits of the same model wait on this future: never leave it pending
             mine.completeExceptionally(e);
             throw e;
         } finally {
