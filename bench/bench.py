@@ -1023,22 +1023,17 @@ class Bench:
         # the cluster as bin/mlcluster runs it by default; one learner and one api are restarted by hand
         cds = " -XX:SharedArchiveFile={jsa} -Xshare:auto"
         lean = " -Xss512k -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=160m MALLOC_ARENA_MAX=2"
-        sets = {
-            "learner": [
-                ("via-mlcluster", "via-mlcluster", LEARNER_JAR),
-                ("jvm-defaults", "", LEARNER_JAR),
-                ("mlcluster-default", MLCLUSTER_LEARNER_OPTS, LEARNER_JAR),
-                ("extracted+appcds", MLCLUSTER_LEARNER_OPTS + cds, self.learner_app),
-                ("extracted+appcds+lean", MLCLUSTER_LEARNER_OPTS + cds + lean, self.learner_app),
-            ],
-            "api": [
-                ("via-mlcluster", "via-mlcluster", API_JAR),
-                ("jvm-defaults", "", API_JAR),
-                ("mlcluster-default", MLCLUSTER_API_OPTS, API_JAR),
-                ("extracted+appcds", MLCLUSTER_API_OPTS + cds, self.api_app),
-                ("extracted+appcds+lean", MLCLUSTER_API_OPTS + cds + lean, self.api_app),
-            ],
-        }
+        def variants(opts, jar, app):
+            return [
+                ("via-mlcluster", "via-mlcluster", jar),
+                ("jvm-defaults", "", jar),
+                ("mlcluster-default", opts, jar),
+                ("extracted+appcds", opts + cds, app),
+                ("extracted+appcds+lean", opts + cds + lean, app),
+            ]
+
+        sets = {"learner": variants(MLCLUSTER_LEARNER_OPTS, LEARNER_JAR, self.learner_app),
+                "api": variants(MLCLUSTER_API_OPTS, API_JAR, self.api_app)}
         if self.smoke:
             sets = {"learner": [sets["learner"][0], sets["learner"][3]], "api": [sets["api"][0]]}
         if self.a.p5_sets:

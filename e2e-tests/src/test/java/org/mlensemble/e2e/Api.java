@@ -82,6 +82,17 @@ final class Api {
         throw new AssertionError("no outcome for " + learner + " in " + fit);
     }
 
+    /** A fit this learner (a {@code GET /learners} entry) is training now and that is not in {@code known}. */
+    static Optional<String> newTraining(JsonNode learner, List<String> known) {
+        for (JsonNode t : learner.get("training")) {
+            String id = t.get("modelId").asString();
+            if (!known.contains(id) && "training".equals(t.get("phase").asString())) {
+                return Optional.of(id);
+            }
+        }
+        return Optional.empty();
+    }
+
     static Optional<JsonNode> learner(String base, String learnerId) {
         for (JsonNode l : learners(base)) {
             if (l.get("learnerId").asString().equals(learnerId)) {

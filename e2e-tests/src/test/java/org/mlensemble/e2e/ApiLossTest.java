@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -138,11 +139,9 @@ class ApiLossTest extends ClusterTest {
 
     private String newTraining(List<String> known) {
         for (JsonNode l : Api.learners(cluster.api("api-2"))) {
-            for (JsonNode t : l.get("training")) {
-                String id = t.get("modelId").asString();
-                if (!known.contains(id) && "training".equals(t.get("phase").asString())) {
-                    return id;
-                }
+            Optional<String> id = Api.newTraining(l, known);
+            if (id.isPresent()) {
+                return id.get();
             }
         }
         return null;

@@ -277,17 +277,7 @@ class LearnerLossTest extends ClusterTest {
 
     /** The id of a fit that {@code learner} is training now and that was not known before. */
     private String trainingOn(String learner, List<String> known) {
-        JsonNode l = Api.learner(cluster.api("api-1"), learner).orElse(null);
-        if (l == null) {
-            return null;
-        }
-        for (JsonNode t : l.get("training")) {
-            String id = t.get("modelId").asString();
-            if (!known.contains(id) && "training".equals(t.get("phase").asString())) {
-                return id;
-            }
-        }
-        return null;
+        return Api.learner(cluster.api("api-1"), learner).flatMap(l -> Api.newTraining(l, known)).orElse(null);
     }
 
     private static boolean close(double a, double b) {
