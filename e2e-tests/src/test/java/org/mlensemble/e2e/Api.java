@@ -120,6 +120,29 @@ final class Api {
     }
 
     /**
+     * The model ids once presence has caught up with the fits just answered: a learner announces a
+     * new member with its next heartbeat, up to a second after the fit's answer. Read until two
+     * reads a heartbeat apart agree.
+     */
+    static List<String> settledModelIds(String base) {
+        List<String> last = modelIds(base);
+        for (int i = 0; i < 20; i++) {
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            List<String> now = modelIds(base);
+            if (now.equals(last)) {
+                return now;
+            }
+            last = now;
+        }
+        throw new AssertionError("the model list did not settle in 30 s: " + last);
+    }
+
+    /**
      * The sum of every series of a Prometheus metric (any labels) at {@code base/actuator/prometheus};
      * 0 when the metric does not exist yet (counters appear on first use).
      */

@@ -44,7 +44,7 @@ class ApiLossTest extends ClusterTest {
         Rows rows = Rows.testRows(cluster.repo, 40);
         Http.Reply batch = Api.predict(cluster.lbMain(), model, rows.all(), PREDICT_DEADLINE);
         assertThat(batch.used()).isEqualTo(4);
-        List<String> modelsBefore = Api.modelIds(cluster.lbMain());
+        List<String> modelsBefore = Api.settledModelIds(cluster.lbMain());
         String key = "e2e-api-loss-" + UUID.randomUUID();
 
         LoadGenerator load = LoadGenerator.start("predict", 8, 100_000, LOAD, seq -> {
