@@ -12,6 +12,7 @@ import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.Names;
 import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.common.messaging.ReplyStatus;
+import org.mlensemble.learner.presence.PresencePublisher;
 import org.mlensemble.learner.system.LearnerProperties;
 import org.mlensemble.learner.training.Learner;
 import org.slf4j.Logger;
@@ -39,8 +40,11 @@ class JobListener {
     private final LearnerProperties props;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final PresencePublisher presence;
 
-    JobListener(Learner learner, RabbitTemplate rabbit, LearnerProperties props, Clock clock, MeterRegistry meters) {
+    JobListener(Learner learner, RabbitTemplate rabbit, LearnerProperties props, Clock clock, MeterRegistry meters,
+            PresencePublisher presence) {
+        this.presence = presence;
         this.learner = learner;
         this.rabbit = rabbit;
         this.props = props;
@@ -94,6 +98,7 @@ class JobListener {
             throw new MalformedMessageException("fit job with an invalid modelId: " + job.modelId());
         }
         JobReply reply = learner.fit(job);
+        presence.announce();
         if (reply.ok() && reply.member() != null && reply.workMs() > 0) {
             meters.timer("ml.learner.training", "algorithm", reply.member().algorithm())
                     .record(java.time.Duration.ofMillis(reply.member().trainMs()));

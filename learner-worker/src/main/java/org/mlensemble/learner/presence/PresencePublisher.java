@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * shutdown a last heartbeat says the learner is leaving.
  */
 @Component
-class PresencePublisher implements SmartLifecycle {
+public class PresencePublisher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PresencePublisher.class);
 
@@ -41,6 +41,15 @@ class PresencePublisher implements SmartLifecycle {
         this.topology = topology;
         this.props = props;
         this.scheduler = scheduler;
+    }
+
+    /**
+     * Publishes a heartbeat now instead of at the next tick: after a fit, so that the api
+     * instances know the new member before its fit is answered (a client that predicts right after
+     * its fit must not be told to fit first).
+     */
+    public void announce() {
+        publish(false);
     }
 
     void publish(boolean leaving) {
