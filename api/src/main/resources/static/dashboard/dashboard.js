@@ -1,24 +1,27 @@
 // The dashboard reads the same public endpoints as any client; it holds no state of its own.
+// When the service has an API key, the page signs in with a POST that sets an HttpOnly session
+// cookie: the script never sees the key again. Every call sends X-Requested-With, which the api
+// requires of a cookie-authenticated POST (another site cannot send it).
 (function () {
   'use strict';
   const base = '/v1/ml-distributed';
-  const params = new URLSearchParams(location.search);
-  if (params.get('apiKey')) sessionStorage.setItem('mlApiKey', params.get('apiKey'));
-  const apiKey = sessionStorage.getItem('mlApiKey');
+  const session = '/dashboard/session';
   let evaluatedModel = null;
+  let timer = null;
 
   function headers(extra) {
-    const h = Object.assign({ 'Accept': 'application/json' }, extra || {});
-    if (apiKey) h['X-API-Key'] = apiKey;
-    return h;
+    return Object.assign({ 'Accept': 'application/json', 'X-Requested-With': 'ml-dashboard' }, extra || {});
   }
+
+  class SignedOut extends Error {}
 
   async function call(method, path, body) {
     const res = await fetch(base + path, {
       method, headers: headers(body ? { 'Content-Type': 'application/json' } : {}),
-      body: body ? JSON.stringify(body) : undefined
+      body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin'
     });
     const json = await res.json().catch(() => ({}));
+    if (res.status === 401) throw new SignedOut('signed out');
     if (!res.ok) throw new Error((json.title || res.status) + ': ' + (json.detail || res.statusText));
     return json;
   }
@@ -118,15 +121,57 @@
       if (latest && latest.modelId !== evaluatedModel) await evaluate(latest.modelId);
       error.hidden = true;
     } catch (e) {
+      if (e instanceof SignedOut) { showSignIn(); return; }
       error.textContent = e.message;
       error.hidden = false;
     }
   }
 
+  function showSignIn() {
+    if (timer) { clearInterval(timer); timer = null; }
+    document.getElementById('content').hidden = true;
+    document.getElementById('sign-out').hidden = true;
+    document.getElementById('summary').textContent = 'sign in to see the ensemble';
+    document.getElementById('updated').textContent = '';
+    document.getElementById('sign-in').hidden = false;
+    document.getElementById('api-key').focus();
+  }
+
+  function showContent(keyRequired) {
+    document.getElementById('sign-in').hidden = true;
+    document.getElementById('content').hidden = false;
+    document.getElementById('sign-out').hidden = !keyRequired;
+    refresh();
+    if (!timer) timer = setInterval(refresh, 3000);
+  }
+
+  document.getElementById('sign-in').addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const input = document.getElementById('api-key');
+    const failure = document.getElementById('sign-in-error');
+    const res = await fetch(session, {
+      method: 'POST', headers: headers({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify({ apiKey: input.value }), credentials: 'same-origin'
+    });
+    input.value = '';
+    if (res.ok) { failure.hidden = true; showContent(true); return; }
+    failure.textContent = res.status === 401 ? 'That key is not valid.' : 'Sign-in failed (' + res.status + ').';
+    failure.hidden = false;
+  });
+
+  document.getElementById('sign-out').addEventListener('click', async () => {
+    await fetch(session, { method: 'DELETE', headers: headers(), credentials: 'same-origin' });
+    showSignIn();
+  });
+
   document.getElementById('evaluate').addEventListener('click', () => evaluate(null).catch(e => {
+    if (e instanceof SignedOut) { showSignIn(); return; }
     const error = document.getElementById('error');
     error.textContent = e.message; error.hidden = false;
   }));
-  refresh();
-  setInterval(refresh, 3000);
+
+  fetch(session, { headers: headers(), credentials: 'same-origin' })
+    .then(res => res.json())
+    .then(s => s.signedIn ? showContent(s.keyRequired) : showSignIn())
+    .catch(() => showContent(false));
 })();

@@ -3,6 +3,7 @@ package org.mlensemble.api;
 import java.time.Clock;
 import java.time.Duration;
 import org.mlensemble.api.membership.Membership;
+import org.mlensemble.api.system.ApiKeys;
 import org.mlensemble.api.system.ApiProperties;
 import org.mlensemble.api.system.Deadlines;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -13,7 +14,7 @@ import org.springframework.context.annotation.Import;
 /** What an HTTP slice test needs beside the controllers: the properties, and an in-memory ensemble. */
 @TestConfiguration
 @EnableConfigurationProperties(ApiProperties.class)
-@Import(Deadlines.class)
+@Import({Deadlines.class, ApiKeys.class})
 public class WebSliceConfig {
 
     @Bean

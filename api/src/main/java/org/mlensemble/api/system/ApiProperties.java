@@ -22,7 +22,10 @@ import org.springframework.validation.annotation.Validated;
  * @param replyChannels     channels that publish jobs and consume their direct replies
  * @param maxRows           most rows in one predict; more gets 413
  * @param maxBodyBytes      largest request body; more gets 413
- * @param apiKey            when set, every /v1 call and the dashboard need it in {@code X-API-Key}
+ * @param apiKey            when set, every path but the health probes and the dashboard's sign-in
+ *                          page needs it ({@code X-API-Key}, {@code Authorization: Bearer}, or the
+ *                          dashboard's session cookie)
+ * @param sessionLifetime   how long a dashboard sign-in lasts
  * @param batching          how concurrent predicts of one model share jobs
  */
 @Validated
@@ -40,6 +43,7 @@ public record ApiProperties(
         @DefaultValue("20000") @Min(1) int maxRows,
         @DefaultValue("16777216") @Min(1024) long maxBodyBytes,
         String apiKey,
+        @DefaultValue("12h") @NotNull Duration sessionLifetime,
         @DefaultValue @NotNull @Valid Batching batching) {
 
     /**

@@ -19,7 +19,9 @@ final class Problems {
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
-        body.put("instance", instance);
+        if (instance != null) {
+            body.put("instance", instance);
+        }
         response.setStatus(status);
         response.setContentType("application/problem+json");
         response.getOutputStream().write(MessageCodec.encode(body));

@@ -71,11 +71,12 @@ public record FeatureEncoding(
     public static FeatureEncoding fit(Table table, String target, EncodingOptions options) {
         int t = table.columnIndex(target);
         if (t < 0) {
-            throw new DataException("unknown target '" + target + "'; the columns are " + table.header());
+            throw new DataException("unknown target '" + Names.one(target) + "'; the columns are "
+                    + Names.list(table.header()));
         }
         for (String c : options.columnTypes().keySet()) {
             if (table.columnIndex(c) < 0) {
-                throw new DataException("columnTypes names the unknown column '" + c + "'");
+                throw new DataException("columnTypes names the unknown column '" + Names.one(c) + "'");
             }
         }
         List<String[]> rows = labelledRows(table, t, target);
@@ -177,8 +178,8 @@ public record FeatureEncoding(
             }
         }
         if (!unknown.isEmpty()) {
-            throw new DataException("unknown column(s) " + unknown + "; this model was trained on "
-                    + (numeric.size() + categorical.size()) + " feature columns: " + featureColumns());
+            throw new DataException("unknown column(s) " + Names.list(unknown) + "; this model was trained on "
+                    + (numeric.size() + categorical.size()) + " feature columns: " + Names.list(featureColumns()));
         }
         List<EncodedRow> out = new ArrayList<>(rowCount);
         Object[] cells = new Object[numeric.size() + categorical.size()];

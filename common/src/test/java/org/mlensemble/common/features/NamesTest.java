@@ -1,0 +1,29 @@
+package org.mlensemble.common.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class NamesTest {
+
+    @Test
+    void aShortListIsShownWhole() {
+        assertThat(Names.list(List.of("a", "b"))).isEqualTo("[a, b]");
+    }
+
+    @Test
+    void aLongListShowsThirtyNamesThenHowManyMore() {
+        List<String> names = IntStream.range(0, 50_000).mapToObj(i -> "c" + i).toList();
+        String listed = Names.list(names);
+        assertThat(listed).startsWith("[c0, c1,").contains("c29]").doesNotContain("c30")
+                .endsWith(" and 49970 more");
+    }
+
+    @Test
+    void aVeryLongNameIsCut() {
+        String listed = Names.list(List.of("x".repeat(10_000)));
+        assertThat(listed).hasSize(Names.MAX_LENGTH + 3);
+    }
+}
