@@ -47,7 +47,8 @@ class OpenApiDocs {
                                 .addProperty("instance", new StringSchema()))
                         .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
                                 .in(SecurityScheme.In.HEADER).name("X-API-Key")
-                                .description("Needed only when the service runs with ML_API_KEY set.")))
+                                .description("Needed only when the service runs with ML_API_KEY set; "
+                                        + "Authorization: Bearer <key> works as well. Never in the URL.")))
                 .addSecurityItem(new SecurityRequirement().addList("apiKey"));
     }
 
@@ -164,6 +165,6 @@ class OpenApiDocs {
                             .schema(new Schema<>().$ref("#/components/schemas/Problem")).example(parse(p.getValue())))));
         }
         List.of("401").forEach(code -> op.getResponses().addApiResponse(code, new ApiResponse()
-                .description("missing or wrong X-API-Key, when the service has a key")));
+                .description("missing or wrong API key, when the service has one")));
     }
 }
