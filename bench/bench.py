@@ -727,7 +727,7 @@ class Bench:
             return total
         for api in (self.api1, self.api2):
             try:
-                s, text = http("GET", f"{api}/actuator/prometheus", timeout=5)
+                s, text = http("GET", f"{api}/actuator/prometheus", timeout=5, headers=self.key_headers)
             except StepFailed:
                 continue
             if s != 200:
