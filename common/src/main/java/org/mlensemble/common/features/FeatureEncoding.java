@@ -71,12 +71,12 @@ public record FeatureEncoding(
     public static FeatureEncoding fit(Table table, String target, EncodingOptions options) {
         int t = table.columnIndex(target);
         if (t < 0) {
-            throw new DataException("unknown target '" + Names.one(target) + "'; the columns are "
-                    + Names.list(table.header()));
+            throw new DataException("unknown target '" + ListedNames.one(target) + "'; the columns are "
+                    + ListedNames.list(table.header()));
         }
         for (String c : options.columnTypes().keySet()) {
             if (table.columnIndex(c) < 0) {
-                throw new DataException("columnTypes names the unknown column '" + Names.one(c) + "'");
+                throw new DataException("columnTypes names the unknown column '" + ListedNames.one(c) + "'");
             }
         }
         List<String[]> rows = labelledRows(table, t, target);
@@ -178,8 +178,8 @@ public record FeatureEncoding(
             }
         }
         if (!unknown.isEmpty()) {
-            throw new DataException("unknown column(s) " + Names.list(unknown) + "; this model was trained on "
-                    + (numeric.size() + categorical.size()) + " feature columns: " + Names.list(featureColumns()));
+            throw new DataException("unknown column(s) " + ListedNames.list(unknown) + "; this model was trained on "
+                    + (numeric.size() + categorical.size()) + " feature columns: " + ListedNames.list(featureColumns()));
         }
         List<EncodedRow> out = new ArrayList<>(rowCount);
         Object[] cells = new Object[numeric.size() + categorical.size()];

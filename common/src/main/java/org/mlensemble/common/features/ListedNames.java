@@ -5,16 +5,16 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Names as error messages list them: at most {@link #MAX} of them, each cut to {@link #MAX_LENGTH}
+ * ListedNames as error messages list them: at most {@link #MAX} of them, each cut to {@link #MAX_LENGTH}
  * characters, then "and N more". A request with 50,000 unknown columns, or one very long name, gets
  * an answer of bounded size.
  */
-final class Names {
+final class ListedNames {
 
     static final int MAX = 30;
     static final int MAX_LENGTH = 64;
 
-    private Names() {
+    private ListedNames() {
     }
 
     /** One name, cut to {@link #MAX_LENGTH} characters. */
