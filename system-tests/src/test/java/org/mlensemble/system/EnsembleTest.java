@@ -95,6 +95,8 @@ class EnsembleTest {
         assertThat(predict.body().get("Prediction").asDouble()).isBetween(10_000.0, 1_000_000.0);
         assertThat(predict.body().has("Predictions")).isFalse();
         assertThat(predict.body().at("/members/used").asInt()).isEqualTo(4);
+        assertThat(predict.body().at("/members/servedBy/A").asString()).isEqualTo("learner-1");
+        assertThat(predict.body().at("/members/servedBy/D").asString()).isEqualTo("learner-4");
     }
 
     @Test
@@ -149,12 +151,12 @@ class EnsembleTest {
         assertThat(predict.status()).as(predict.toString()).isEqualTo(200);
         assertThat(predict.body().at("/members/used").asInt()).isEqualTo(3);
         assertThat(predict.body().at("/members/expected").asInt()).isEqualTo(4);
-        assertThat(predict.body().at("/members/missing/0").asString()).isEqualTo("learner-4");
+        assertThat(predict.body().at("/members/missing/0").asString()).isEqualTo("D");
 
         Http.Response fit = Http.post(cluster.apiUrl("/v1/ml-distributed/fit"), "{\"seed\": 7}");
         assertThat(fit.status()).as(fit.toString()).isEqualTo(200);
         assertThat(fit.body().at("/members/used").asInt()).isEqualTo(3);
-        assertThat(fit.body().at("/members/missing/0").asString()).isEqualTo("learner-4");
+        assertThat(fit.body().at("/members/missing/0").asString()).isEqualTo("D");
         missedModel = fit.body().get("modelId").asString();
 
         Http.Response unreachable = Http.post(cluster.apiUrl("/v1/ml-distributed/predict?quorum=4"),
@@ -210,7 +212,7 @@ class EnsembleTest {
                     "{\"LotArea\": [9000]}");
             assertThat(r.status()).as(r.toString()).isEqualTo(200);
             assertThat(r.body().at("/members/used").asInt()).isEqualTo(3);
-            assertThat(r.body().at("/members/missing/0").asString()).isEqualTo("learner-4");
+            assertThat(r.body().at("/members/missing/0").asString()).isEqualTo("D");
             // the api's own clock: from the request reaching it to the answer, which the deadline bounds;
             // the client's clock adds HTTP and scheduling noise, so it only gets a looser bound
             assertThat(r.body().get("elapsedMs").asLong()).isBetween(1000L - 200, 1000L + 200);
@@ -245,6 +247,10 @@ class EnsembleTest {
                 new Case("/v1/ml-distributed/predict", "{\"LotArea\": [1, 2], \"GrLivArea\": [1]}", 400, "one value per row"),
                 new Case("/v1/ml-distributed/predict", "[]", 400, "JSON object"),
                 new Case("/v1/ml-distributed/predict?modelId=m-nope", "{\"LotArea\": [1]}", 404, "m-nope"),
+                new Case("/v1/ml-distributed/predict?quorum=99", "{\"LotArea\": [1]}", 400,
+                        "quorum 99 is more than the 4 members (shards)"),
+                new Case("/v1/ml-distributed/evaluate", "{\"quorum\": 5}", 400, "4 members (shards)"),
+                new Case("/v1/ml-distributed/fit", "{\"quorum\": 5}", 400, "4 members (shards)"),
                 new Case("/v1/ml-distributed/fit", "{\"target\": \"Nope\"}", 400, "unknown target 'Nope'"),
                 new Case("/v1/ml-distributed/fit", "{\"target\": \"Neighborhood\"}", 400, "must be numeric"),
                 new Case("/v1/ml-distributed/fit", "{\"dataset\": \"../etc\"}", 400, "dataset"),

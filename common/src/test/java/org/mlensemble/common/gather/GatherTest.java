@@ -277,6 +277,20 @@ class GatherTest {
     }
 
     @Test
+    void replicaReplyAfterCompletionIsHedgedNotLate() {
+        Gather gather = replicated(ALL, 1);
+        gather.offer(reply("learner-1", "A", ReplyStatus.OK));
+        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
+        GatherResult result = gather.close();
+
+        assertThat(gather.offer(reply("learner-3", "A", ReplyStatus.OK))).isEqualTo(Offer.HEDGED);
+        assertThat(gather.offer(reply("learner-4", "B", ReplyStatus.FAILED))).isEqualTo(Offer.LATE);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(gather.offer(reply("learner-4", "B", ReplyStatus.OK))).isEqualTo(Offer.LATE);
+        assertThat(result.servedBy()).containsEntry("A", "learner-1");
+    }
+
+    @Test
     void noModelFromOneReplicaWaitsForTheOther() {
         Gather gather = replicated(ALL, 1);
         gather.offer(reply("learner-2", "B", ReplyStatus.OK));
