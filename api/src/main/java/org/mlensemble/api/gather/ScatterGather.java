@@ -231,7 +231,7 @@ public final class ScatterGather implements AutoCloseable {
         }
         GatherResult result = p.gather().close();
         long keep = p.gather().remaining().toMillis();
-        if (keep > 0 && !timers.isShutdown()) {
+        if (keep > 0 && p.gather().expectsHedges() && !timers.isShutdown()) {
             // the other replicas of its shards may still answer until the deadline: tell those
             // hedges from replies that are merely late
             answered.put(correlationId, p.gather());

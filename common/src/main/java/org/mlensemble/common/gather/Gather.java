@@ -69,6 +69,7 @@ public final class Gather {
     private final Map<String, String> shardOf = new LinkedHashMap<>();
     private final Set<String> shards = new TreeSet<>();
     private final Set<String> awaited;
+    private final Set<String> live;
     private final Set<String> lost = new LinkedHashSet<>();
     private final Map<String, JobReply> replies = new LinkedHashMap<>();
     private final Map<String, JobReply> winners = new TreeMap<>();
@@ -98,6 +99,7 @@ public final class Gather {
             }
         });
         this.awaited = new LinkedHashSet<>(live);
+        this.live = Set.copyOf(live);
     }
 
     /**
@@ -175,8 +177,7 @@ public final class Gather {
         closed = true;
         Map<String, String> learners = new LinkedHashMap<>();
         Set<String> involved = new TreeSet<>(shardOf.keySet());
-        involved.addAll(awaited);
-        involved.addAll(lost);
+        involved.addAll(live);
         for (String learner : involved) {
             learners.put(learner, shardOf.get(learner));
         }
@@ -204,10 +205,19 @@ public final class Gather {
         }
         List<JobReply> okReplies = replies.values().stream()
                 .filter(r -> r.ok() && (mode == Mode.EVERY_LEARNER || !hedged.contains(r.learnerId()))).toList();
-        List<JobReply> others = replies.values().stream().filter(r -> !r.ok() && !shardOf.containsKey(r.learnerId()))
-                .toList();
+        List<JobReply> others = replies.values().stream()
+                .filter(r -> !r.ok() && !shardOf.containsKey(r.learnerId()) && !live.contains(r.learnerId())).toList();
         return new GatherResult(List.copyOf(winners.values()), List.copyOf(shards), missing, servedBy, outcomes,
                 shardOutcomes, learners, okReplies, hedged.size(), quorum, badRequest(), others);
+    }
+
+    /**
+     * True when a replica of a served shard has not answered yet: its reply, should it come before
+     * the deadline, is a hedge rather than a late reply.
+     */
+    public synchronized boolean expectsHedges() {
+        return mode == Mode.FIRST_PER_SHARD
+                && awaited.stream().anyMatch(l -> shardOf.containsKey(l) && winners.containsKey(shardOf.get(l)));
     }
 
     /** Time left before the deadline, never negative. */

@@ -196,6 +196,18 @@ class GatherTest {
     }
 
     @Test
+    void liveLearnerNotListedAsMemberThatFailsIsReportedAsALearnerNotAsOther() {
+        Gather gather = gather(List.of("a"), List.of("a", "x"), 1, false);
+        gather.offer(reply("a", ReplyStatus.OK));
+        gather.offer(reply("x", ReplyStatus.FAILED));
+
+        GatherResult result = gather.close();
+        assertThat(result.others()).isEmpty();
+        assertThat(result.outcomes()).containsEntry("x", "failed: boom");
+        assertThat(result.members()).containsExactly("A");
+    }
+
+    @Test
     void stopsOnBadRequestWhenAsked() {
         Gather gather = gather(List.of("a", "b", "c"), List.of("a", "b", "c"), 1, true);
 
@@ -288,6 +300,20 @@ class GatherTest {
         clock.advance(Duration.ofSeconds(10));
         assertThat(gather.offer(reply("learner-4", "B", ReplyStatus.OK))).isEqualTo(Offer.LATE);
         assertThat(result.servedBy()).containsEntry("A", "learner-1");
+    }
+
+    @Test
+    void expectsHedgesOnlyWhileAReplicaOfAServedShardHasNotAnswered() {
+        Gather gather = replicated(ALL, 1);
+        gather.offer(reply("learner-1", "A", ReplyStatus.OK));
+        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
+        assertThat(gather.expectsHedges()).isTrue();
+
+        gather.offer(reply("learner-3", "A", ReplyStatus.OK));
+        gather.offer(reply("learner-4", "B", ReplyStatus.OK));
+
+        assertThat(gather.expectsHedges()).isFalse();
+        assertThat(new Gather(REPLICAS, ALL, 1, DEADLINE, clock, Gather.Mode.EVERY_LEARNER).expectsHedges()).isFalse();
     }
 
     @Test
