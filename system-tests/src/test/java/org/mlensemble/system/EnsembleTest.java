@@ -159,10 +159,16 @@ class EnsembleTest {
         assertThat(fit.body().at("/members/missing/0").asString()).isEqualTo("D");
         missedModel = fit.body().get("modelId").asString();
 
-        Http.Response unreachable = Http.post(cluster.apiUrl("/v1/ml-distributed/predict?quorum=4"),
-                "{\"LotArea\": [9000]}");
+        // the first model has four shards, one of them down: a quorum of 4 is not met
+        Http.Response unreachable = Http.post(cluster.apiUrl("/v1/ml-distributed/predict?quorum=4&modelId="
+                + firstModel), "{\"LotArea\": [9000]}");
         assertThat(unreachable.status()).as(unreachable.toString()).isEqualTo(503);
-        assertThat(unreachable.body().get("detail").asString()).contains("quorum is 4");
+        assertThat(unreachable.body().get("detail").asString()).contains("quorum is 4").contains("D=");
+        // the model trained without learner-4 has three shards so far: 4 is more than it can ever answer now
+        Http.Response tooMany = Http.post(cluster.apiUrl("/v1/ml-distributed/predict?quorum=4"),
+                "{\"LotArea\": [9000]}");
+        assertThat(tooMany.status()).as(tooMany.toString()).isEqualTo(400);
+        assertThat(tooMany.body().get("detail").asString()).contains("3 members (shards)");
     }
 
     @Test
