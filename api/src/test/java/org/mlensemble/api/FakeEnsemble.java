@@ -45,7 +45,7 @@ public class FakeEnsemble implements Ensemble {
             }
         });
         return CompletableFuture.completedFuture(new PredictOutcome("m-test", out, new Members(3, 4,
-                List.of("learner-4")), 1));
+                List.of("D"), Map.of("A", "learner-1", "B", "learner-6", "C", "learner-3")), 1));
     }
 
     @Override

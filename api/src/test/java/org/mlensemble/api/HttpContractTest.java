@@ -47,7 +47,8 @@ class HttpContractTest {
                 .andExpect(jsonPath("$.ProblemType").value("regression"))
                 .andExpect(jsonPath("$.Predictions").doesNotExist())
                 .andExpect(jsonPath("$.members.used").value(3))
-                .andExpect(jsonPath("$.members.missing[0]").value("learner-4"));
+                .andExpect(jsonPath("$.members.missing[0]").value("D"))
+                .andExpect(jsonPath("$.members.servedBy.B").value("learner-6"));
         // the latency is recorded when the asynchronous answer is written, per endpoint
         assertThat(meters.find("ml.api.requests").tags("endpoint", "predict", "status", "200").timer())
                 .isNotNull().satisfies(t -> assertThat(t.count()).isPositive());

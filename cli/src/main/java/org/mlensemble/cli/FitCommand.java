@@ -122,7 +122,7 @@ final class FitCommand implements Command {
         }
         if (!s.terminal()) {
             s.err().println("mlctl: fit " + modelId + " accepted (" + answer.path("algorithm").asString("?")
-                    + ", " + answer.path("members").path("expected").asLong(0) + " live learners)");
+                    + ", " + answer.path("members").path("expected").asLong(0) + " live shards)");
         }
         JobWatch.Outcome o = new JobWatch(s, path, modelId).follow(started + deadlineMs + GRACE.toMillis());
         JsonNode status = o.status();

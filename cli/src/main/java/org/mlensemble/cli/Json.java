@@ -96,7 +96,7 @@ final class Json {
         return String.join(" ", parts);
     }
 
-    /** {@code "members": {"used","expected","missing"}} as "3 of 4 (missing learner-4)". */
+    /** {@code "members": {"used","expected","missing"}} as "3 of 4 (missing D)": members are shards. */
     static String members(JsonNode members) {
         if (members == null || !members.isObject()) {
             return "-";

@@ -58,7 +58,7 @@ class CommandsTest {
     @Test
     void predictSendsAJsonFileAsIs() throws Exception {
         server.on(PREDICT, r -> TestServer.json(200, "{\"Prediction\":180000.5,\"ProblemType\":\"regression\","
-                + "\"modelId\":\"m-1\",\"members\":{\"used\":3,\"expected\":4,\"missing\":[\"learner-4\"]},"
+                + "\"modelId\":\"m-1\",\"members\":{\"used\":3,\"expected\":4,\"missing\":[\"D\"]},"
                 + "\"elapsedMs\":6}"));
         Path json = dir.resolve("one.json");
         String text = "{\n  \"Id\": [2601],\n  \"LotFrontage\": [94.0]\n}\n";
@@ -67,7 +67,7 @@ class CommandsTest {
         Cli.Result r = cli.run("--url", server.url(), "predict", "--file", json.toString());
 
         assertThat(server.requests(PREDICT).get(0).body()).isEqualTo(text);
-        assertThat(r.out()).contains("Prediction  180000.5").contains("members     3 of 4 (missing learner-4)");
+        assertThat(r.out()).contains("Prediction  180000.5").contains("members     3 of 4 (missing D)");
     }
 
     @Test

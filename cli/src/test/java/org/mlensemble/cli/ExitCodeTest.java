@@ -121,7 +121,7 @@ class ExitCodeTest {
     @Test
     void aDegradedPredictIsZeroUnlessStrict() {
         server.on(PREDICT, r -> TestServer.json(200, "{\"Prediction\":1.5,\"ProblemType\":\"regression\","
-                + "\"modelId\":\"m-1\",\"members\":{\"used\":3,\"expected\":4,\"missing\":[\"learner-4\"]},\"elapsedMs\":3}"));
+                + "\"modelId\":\"m-1\",\"members\":{\"used\":3,\"expected\":4,\"missing\":[\"D\"]},\"elapsedMs\":3}"));
         cli.stdin = "{\"GrLivArea\":[1710]}";
 
         assertThat(cli.run("--url", server.url(), "predict", "--file", "-").code()).isZero();

@@ -33,7 +33,7 @@ class FitCommandTest {
              {"learnerId":"learner-2","shard":"B","alive":true,"phase":"failed","percent":100,"reason":"out of memory"}]}""";
     private static final String SYNC_DONE = """
             {"modelId":"m-2","dataset":"house_pricing","target":"SalePrice","algorithm":"linear","params":{"epochs":5},
-             "seed":42,"members":{"used":1,"expected":2,"missing":["learner-2"]},"learners":[
+             "seed":42,"members":{"used":1,"expected":2,"missing":["B"]},"learners":[
              {"learnerId":"learner-1","shard":"A","status":"trained","rows":500,"trainMs":120},
              {"learnerId":"learner-2","shard":"B","status":"missing","reason":"no answer by the deadline"}],
              "elapsedMs":2000}""";
@@ -148,7 +148,7 @@ class FitCommandTest {
         assertThat(body.path("logTarget").asBoolean(false)).isTrue();
         assertThat(body.path("deadlineMs").asLong(0)).isEqualTo(5000);
         assertThat(main.requests(FIT).get(0).header("Idempotency-Key")).isNotBlank();
-        assertThat(r.out()).contains("1 of 2 (missing learner-2)").containsPattern("learner-2 +B +missing +- +- +no answer");
+        assertThat(r.out()).contains("1 of 2 (missing B)").containsPattern("learner-2 +B +missing +- +- +no answer");
         assertThat(cli.run("--url", main.url(), "fit", "--sync", "--strict").code()).isEqualTo(Exit.DEGRADED);
     }
 

@@ -23,6 +23,8 @@ import tools.jackson.databind.JsonNode;
 class DiskFaultTest extends ClusterTest {
 
     private static final String LEARNER = "learner-2";
+    /** learner-k holds the k-th shard letter; members and {@code missing} name shards */
+    private static final String SHARD = "B";
     private static final Duration FIT_DEADLINE = Duration.ofSeconds(60);
 
     @Test
@@ -50,7 +52,7 @@ class DiskFaultTest extends ClusterTest {
                 .report(cluster.reliabilityDir());
 
         assertThat(fit.used()).isEqualTo(3);
-        assertThat(fit.missing()).containsExactly(LEARNER);
+        assertThat(fit.missing()).containsExactly(SHARD);
         assertThat(outcome.get("status").asString()).isEqualTo("failed");
         assertThat(outcome.get("reason").asString()).contains("cannot save member");
         // the fit's status, from any api instance, says the same once the learner's next heartbeat is in

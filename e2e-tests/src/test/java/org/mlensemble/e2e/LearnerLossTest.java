@@ -32,6 +32,8 @@ import tools.jackson.databind.JsonNode;
 class LearnerLossTest extends ClusterTest {
 
     private static final String VICTIM = "learner-3";
+    /** the victim's shard: members and {@code missing} name shards */
+    private static final String VICTIM_SHARD = "C";
     private static final Duration PREDICT_DEADLINE = Duration.ofSeconds(2);
     private static final Duration EVALUATE_DEADLINE = Duration.ofSeconds(10);
     private static final Duration FIT_DEADLINE = Duration.ofSeconds(60);
@@ -103,7 +105,7 @@ class LearnerLossTest extends ClusterTest {
             assertThat(fitDuringKill.json().get("modelId").asString()).isEqualTo(fitDuringKillId);
             assertThat(fitDuringKill.used()).isEqualTo(3);
             assertThat(fitDuringKill.expected()).isEqualTo(4);
-            assertThat(fitDuringKill.missing()).containsExactly(VICTIM);
+            assertThat(fitDuringKill.missing()).containsExactly(VICTIM_SHARD);
             assertThat(Api.outcome(fitDuringKill.json(), VICTIM).get("status").asString()).isEqualTo("missing");
             // presence drops a dead learner after 3.5 s: the fit must not wait for it until its deadline
             assertThat(fitDuringKill.latencyMs()).isLessThan(FIT_DEADLINE.toMillis());
@@ -137,7 +139,7 @@ class LearnerLossTest extends ClusterTest {
             double want;
             if (missing.isEmpty()) {
                 want = fourMembers[row];
-            } else if (missing.equals(List.of(VICTIM))) {
+            } else if (missing.equals(List.of(VICTIM_SHARD))) {
                 want = threeMembers[row];
             } else {
                 otherMemberSets++;
@@ -171,7 +173,7 @@ class LearnerLossTest extends ClusterTest {
                 .filter(s -> s.startedAtMs() > killedAtMs + 6_000).toList();
         assertThat(late).isNotEmpty();
         assertThat(late).allSatisfy(s -> {
-            assertThat(s.reply().missing()).containsExactly(VICTIM);
+            assertThat(s.reply().missing()).containsExactly(VICTIM_SHARD);
             assertThat(s.reply().latencyMs()).isLessThan(PREDICT_DEADLINE.toMillis());
         });
     }
@@ -190,7 +192,7 @@ class LearnerLossTest extends ClusterTest {
             }
             double r2 = r.json().get("r2").asDouble();
             List<String> missing = r.missing();
-            double want = missing.isEmpty() ? r2Four : missing.equals(List.of(VICTIM)) ? r2Three : Double.NaN;
+            double want = missing.isEmpty() ? r2Four : missing.equals(List.of(VICTIM_SHARD)) ? r2Three : Double.NaN;
             if (!close(r2, want)) {
                 mismatches.add("missing " + missing + ": r2 " + r2 + ", want " + want);
             }
@@ -215,7 +217,7 @@ class LearnerLossTest extends ClusterTest {
                 + FIT_DEADLINE.toMillis() + "}", FIT_DEADLINE);
         assertThat(fit.status()).as(fit.toString()).isEqualTo(200);
         assertThat(fit.used()).isEqualTo(3);
-        assertThat(fit.missing()).containsExactly(VICTIM);
+        assertThat(fit.missing()).containsExactly(VICTIM_SHARD);
         // the dead learner is not waited for: the fit takes training time, not a deadline
         assertThat(fit.latencyMs()).isLessThan(15_000);
         missedFitId = fit.json().get("modelId").asString();

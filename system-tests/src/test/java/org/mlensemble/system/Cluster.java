@@ -17,7 +17,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * One api and four learners in this JVM, each its own Spring context, against a real broker under
  * a unique name prefix. Started once and shared by every test class: a context costs seconds, and
- * the tests leave the cluster as they found it (four learners up, no fault injected).
+ * the tests leave the cluster as they found it (four learners up, no fault injected). A test that
+ * needs another layout (replicas of a shard) starts a cluster of its own with {@link #of(List)}.
  */
 final class Cluster {
 
@@ -30,18 +31,30 @@ final class Cluster {
     final Path modelDir;
     final Broker broker = Broker.get();
     private final Map<String, ConfigurableApplicationContext> learners = new LinkedHashMap<>();
+    private final List<String> layout;
     private ConfigurableApplicationContext api;
 
     static synchronized Cluster get() {
         if (instance == null) {
-            instance = new Cluster();
+            instance = new Cluster(SHARDS);
             instance.start();
             Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
         }
         return instance;
     }
 
-    private Cluster() {
+    /**
+     * A cluster of its own, under its own prefix: learner-k holds {@code shards.get(k - 1)}, so a
+     * letter listed twice has two replicas. {@link #close()} it when done.
+     */
+    static Cluster of(List<String> shards) {
+        Cluster c = new Cluster(shards);
+        c.start();
+        return c;
+    }
+
+    private Cluster(List<String> layout) {
+        this.layout = List.copyOf(layout);
         try {
             Path root = Files.createTempDirectory("ml-it-");
             dataDir = root.resolve("data");
@@ -56,8 +69,8 @@ final class Cluster {
         // One after another: Spring Boot start-up touches JVM-wide state (logging, system
         // properties) and two contexts starting at once in one JVM can trip over each other.
         api = ApiApplication.builder().run(args(common(), "server.port=0", "ml.api.liveness=2500ms"));
-        for (int i = 0; i < SHARDS.size(); i++) {
-            startLearner(learnerId(i), SHARDS.get(i));
+        for (int i = 0; i < layout.size(); i++) {
+            startLearner(learnerId(i), layout.get(i));
         }
     }
 
@@ -130,6 +143,11 @@ final class Cluster {
             "logging.level.root=WARN",
             "logging.level.org.mlensemble=INFO",
         };
+    }
+
+    /** Stops every context and deletes what this cluster declared on the broker. */
+    synchronized void close() {
+        stop();
     }
 
     private synchronized void stop() {

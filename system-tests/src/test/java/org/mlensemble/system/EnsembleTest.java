@@ -95,6 +95,8 @@ class EnsembleTest {
         assertThat(predict.body().get("Prediction").asDouble()).isBetween(10_000.0, 1_000_000.0);
         assertThat(predict.body().has("Predictions")).isFalse();
         assertThat(predict.body().at("/members/used").asInt()).isEqualTo(4);
+        assertThat(predict.body().at("/members/servedBy/A").asString()).isEqualTo("learner-1");
+        assertThat(predict.body().at("/members/servedBy/D").asString()).isEqualTo("learner-4");
     }
 
     @Test
@@ -149,18 +151,24 @@ class EnsembleTest {
         assertThat(predict.status()).as(predict.toString()).isEqualTo(200);
         assertThat(predict.body().at("/members/used").asInt()).isEqualTo(3);
         assertThat(predict.body().at("/members/expected").asInt()).isEqualTo(4);
-        assertThat(predict.body().at("/members/missing/0").asString()).isEqualTo("learner-4");
+        assertThat(predict.body().at("/members/missing/0").asString()).isEqualTo("D");
 
         Http.Response fit = Http.post(cluster.apiUrl("/v1/ml-distributed/fit"), "{\"seed\": 7}");
         assertThat(fit.status()).as(fit.toString()).isEqualTo(200);
         assertThat(fit.body().at("/members/used").asInt()).isEqualTo(3);
-        assertThat(fit.body().at("/members/missing/0").asString()).isEqualTo("learner-4");
+        assertThat(fit.body().at("/members/missing/0").asString()).isEqualTo("D");
         missedModel = fit.body().get("modelId").asString();
 
-        Http.Response unreachable = Http.post(cluster.apiUrl("/v1/ml-distributed/predict?quorum=4"),
-                "{\"LotArea\": [9000]}");
+        // the first model has four shards, one of them down: a quorum of 4 is not met
+        Http.Response unreachable = Http.post(cluster.apiUrl("/v1/ml-distributed/predict?quorum=4&modelId="
+                + firstModel), "{\"LotArea\": [9000]}");
         assertThat(unreachable.status()).as(unreachable.toString()).isEqualTo(503);
-        assertThat(unreachable.body().get("detail").asString()).contains("quorum is 4");
+        assertThat(unreachable.body().get("detail").asString()).contains("quorum is 4").contains("D=");
+        // the model trained without learner-4 has three shards so far: 4 is more than it can ever answer now
+        Http.Response tooMany = Http.post(cluster.apiUrl("/v1/ml-distributed/predict?quorum=4"),
+                "{\"LotArea\": [9000]}");
+        assertThat(tooMany.status()).as(tooMany.toString()).isEqualTo(400);
+        assertThat(tooMany.body().get("detail").asString()).contains("3 members (shards)");
     }
 
     @Test
@@ -210,7 +218,7 @@ class EnsembleTest {
                     "{\"LotArea\": [9000]}");
             assertThat(r.status()).as(r.toString()).isEqualTo(200);
             assertThat(r.body().at("/members/used").asInt()).isEqualTo(3);
-            assertThat(r.body().at("/members/missing/0").asString()).isEqualTo("learner-4");
+            assertThat(r.body().at("/members/missing/0").asString()).isEqualTo("D");
             // the api's own clock: from the request reaching it to the answer, which the deadline bounds;
             // the client's clock adds HTTP and scheduling noise, so it only gets a looser bound
             assertThat(r.body().get("elapsedMs").asLong()).isBetween(1000L - 200, 1000L + 200);
@@ -245,6 +253,10 @@ class EnsembleTest {
                 new Case("/v1/ml-distributed/predict", "{\"LotArea\": [1, 2], \"GrLivArea\": [1]}", 400, "one value per row"),
                 new Case("/v1/ml-distributed/predict", "[]", 400, "JSON object"),
                 new Case("/v1/ml-distributed/predict?modelId=m-nope", "{\"LotArea\": [1]}", 404, "m-nope"),
+                new Case("/v1/ml-distributed/predict?quorum=99", "{\"LotArea\": [1]}", 400,
+                        "quorum 99 is more than the 4 members (shards)"),
+                new Case("/v1/ml-distributed/evaluate", "{\"quorum\": 5}", 400, "4 members (shards)"),
+                new Case("/v1/ml-distributed/fit", "{\"quorum\": 5}", 400, "4 members (shards)"),
                 new Case("/v1/ml-distributed/fit", "{\"target\": \"Nope\"}", 400, "unknown target 'Nope'"),
                 new Case("/v1/ml-distributed/fit", "{\"target\": \"Neighborhood\"}", 400, "must be numeric"),
                 new Case("/v1/ml-distributed/fit", "{\"dataset\": \"../etc\"}", 400, "dataset"),

@@ -80,7 +80,13 @@ public final class BrokerEnsemble implements Ensemble {
         FitJob job = new FitJob(modelId, now, c.dataset(), c.target(), algorithm.wireName(), params, c.seed(),
                 c.sampling(), c.logTarget(), c.holdoutWeights(), c.columnTypes(), c.ignore());
         Set<String> live = membership.live();
-        Gather gather = new Gather(membership.known(), live, c.quorum(), deadline(now, c.deadline()), clock, false);
+        Map<String, String> shards = membership.shards();
+        long knownShards = shards.values().stream().distinct().count();
+        if (knownShards > 0 && c.quorum() > knownShards) {
+            throw tooLargeQuorum(c.quorum(), knownShards, "the cluster's learners hold");
+        }
+        Gather gather = new Gather(shards, live, c.quorum(), deadline(now, c.deadline()), clock,
+                Gather.Mode.EVERY_LEARNER);
         long started = now;
         // The job's deadline header is when its work stops being useful. For a fit that is the end
         // of the catch-up window, not the request's deadline: a learner that comes back later still
@@ -90,7 +96,7 @@ public final class BrokerEnsemble implements Ensemble {
         CompletableFuture<GatherResult> f = scatter(JobType.FIT, MessageCodec.encode(job), gather,
                 catchUpMs, now + catchUpMs, true);
         FitOutcome accepted = new FitOutcome(modelId, c.dataset(), c.target(), algorithm.wireName(), params, c.seed(),
-                new Members(0, live.size(), List.of()), List.of(), 0);
+                new Members(0, (int) live.stream().map(shards::get).distinct().count(), List.of()), List.of(), 0);
         if (c.async()) {
             // the gather still runs, so its replies are not counted as late; the answer is presence
             return CompletableFuture.completedFuture(accepted);
@@ -103,7 +109,7 @@ public final class BrokerEnsemble implements Ensemble {
                     throw ApiProblem.badRequest(r.badRequest());
                 }
                 throw ApiProblem.unavailable(String.format(
-                        "model %s: %d of %d members trained, quorum is %d. Learners: %s", modelId, r.used(),
+                        "model %s: %d of %d members (shards) trained, quorum is %d. Learners: %s", modelId, r.used(),
                         r.expected(), r.quorum(), describe(outcomes)));
             }
             return new FitOutcome(modelId, c.dataset(), c.target(), algorithm.wireName(), params, c.seed(),
@@ -114,6 +120,7 @@ public final class BrokerEnsemble implements Ensemble {
     @Override
     public CompletableFuture<PredictOutcome> predict(PredictCommand c) {
         ModelView model = resolve(c.modelId());
+        requireReachableQuorum(c.quorum(), model);
         long now = clock.millis();
         return batcher.submit(model, c.columns(), c.rows(), c.quorum(), deadline(now, c.deadline())).thenApply(share -> {
             GatherResult r = share.result();
@@ -137,7 +144,8 @@ public final class BrokerEnsemble implements Ensemble {
     /** One predict job to every holder of the model; a deadline already past sends nothing. */
     private CompletableFuture<GatherResult> dispatchPredict(ModelView model, Map<String, List<Object>> columns,
             int rows, int quorum, Instant deadline) {
-        Gather gather = new Gather(model.holders(), model.liveHolders(), quorum, deadline, clock, true);
+        Gather gather = new Gather(model.shardOfHolders(), model.liveHolders(), quorum, deadline, clock,
+                Gather.Mode.FIRST_PER_SHARD);
         long remaining = deadline.toEpochMilli() - clock.millis();
         if (remaining <= 0) {
             return CompletableFuture.completedFuture(gather.close());
@@ -149,8 +157,10 @@ public final class BrokerEnsemble implements Ensemble {
     @Override
     public CompletableFuture<EvaluateOutcome> evaluate(EvaluateCommand c) {
         ModelView model = resolve(c.modelId());
+        requireReachableQuorum(c.quorum(), model);
         long now = clock.millis();
-        Gather gather = new Gather(model.holders(), model.liveHolders(), c.quorum(), deadline(now, c.deadline()), clock, true);
+        Gather gather = new Gather(model.shardOfHolders(), model.liveHolders(), c.quorum(), deadline(now, c.deadline()),
+                clock, Gather.Mode.FIRST_PER_SHARD);
         return scatter(JobType.EVALUATE, MessageCodec.encode(new EvaluateJob(model.modelId())), gather,
                 c.deadline().toMillis(), now + c.deadline().toMillis(), false).thenApply(r -> {
                     record(JobType.EVALUATE, r);
@@ -211,14 +221,26 @@ public final class BrokerEnsemble implements Ensemble {
         return membership.model(modelId).orElseThrow(() -> ApiProblem.unknownModel(modelId));
     }
 
+    /** A quorum no answer could meet is the client's mistake, told at once rather than after a wait. */
+    private static void requireReachableQuorum(int quorum, ModelView model) {
+        if (quorum > model.expected()) {
+            throw tooLargeQuorum(quorum, model.expected(), "model " + model.modelId() + " has");
+        }
+    }
+
+    private static ApiProblem tooLargeQuorum(int quorum, long shards, String whose) {
+        return ApiProblem.badRequest(String.format(
+                "quorum %d is more than the %d members (shards) %s: ask for at most %d", quorum, shards, whose, shards));
+    }
+
     private void requireAnswer(GatherResult r, String modelId) {
         if (r.badRequest() != null) {
             throw ApiProblem.badRequest(r.badRequest());
         }
         if (!r.quorumMet()) {
             throw ApiProblem.unavailable(String.format(
-                    "model %s: %d of %d members answered before the deadline, quorum is %d; missing: %s", modelId,
-                    r.used(), r.expected(), r.quorum(), r.outcomes()));
+                    "model %s: %d of %d members (shards) answered before the deadline, quorum is %d; missing: %s",
+                    modelId, r.used(), r.expected(), r.quorum(), missingShards(r)));
         }
     }
 
@@ -238,12 +260,18 @@ public final class BrokerEnsemble implements Ensemble {
         meters.summary("ml.api.members.expected", "job", type.wireName()).record(r.expected());
     }
 
+    private static Map<String, String> missingShards(GatherResult r) {
+        Map<String, String> out = new LinkedHashMap<>();
+        r.missing().forEach(shard -> out.put(shard, r.shardOutcomes().get(shard)));
+        return out;
+    }
+
     private static List<FitOutcome.LearnerOutcome> fitOutcomes(GatherResult r) {
         Map<String, JobReply> byLearner = new LinkedHashMap<>();
-        r.ok().forEach(o -> byLearner.put(o.learnerId(), o));
+        r.replies().forEach(o -> byLearner.put(o.learnerId(), o));
         r.others().forEach(o -> byLearner.putIfAbsent(o.learnerId(), o));
         List<FitOutcome.LearnerOutcome> out = new ArrayList<>();
-        for (String learner : r.members()) {
+        for (String learner : r.learners().keySet()) {
             JobReply reply = byLearner.get(learner);
             String outcome = r.outcomes().get(learner);
             if (reply != null && reply.ok()) {

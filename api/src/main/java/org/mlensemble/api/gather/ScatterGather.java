@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,7 @@ import org.mlensemble.common.messaging.JobReply;
 import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MalformedMessageException;
 import org.mlensemble.common.messaging.MessageCodec;
+import org.mlensemble.common.messaging.Names;
 import org.mlensemble.common.messaging.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +69,8 @@ public final class ScatterGather implements AutoCloseable {
     private final ReplyChannel[] channels;
     private final AtomicInteger next = new AtomicInteger();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    /** Gathers already answered, until their deadline: a reply for one may be a replica's hedge. */
+    private final Map<String, Gather> answered = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gather-deadlines");
         t.setDaemon(true);
@@ -77,6 +81,8 @@ public final class ScatterGather implements AutoCloseable {
     private final Counter late;
     private final Counter malformed;
     private final Counter duplicate;
+    /** Successful replies from a replica of a shard that another replica had already answered. */
+    private final Counter hedged;
 
     public ScatterGather(ConnectionFactory factory, Topology topology, int channelCount, Clock clock,
             MeterRegistry meters) {
@@ -99,6 +105,7 @@ public final class ScatterGather implements AutoCloseable {
         this.late = meters.counter("ml.api.replies.late");
         this.malformed = meters.counter("ml.api.replies.malformed");
         this.duplicate = meters.counter("ml.api.replies.duplicate");
+        this.hedged = meters.counter("ml.api.replies.hedged");
         meters.gauge("ml.api.gathers.in.flight", pending, Map::size);
         if (liveLearners != null) {
             timers.scheduleWithFixedDelay(() -> dropLostLearners(liveLearners), LIVENESS_SWEEP_MS, LIVENESS_SWEEP_MS,
@@ -185,26 +192,28 @@ public final class ScatterGather implements AutoCloseable {
             return;
         }
         Pending p = pending.get(correlationId);
-        if (p == null) {
-            late.increment(); // its gather completed already, or it was never ours
+        Gather gather = p != null ? p.gather() : answered.get(correlationId);
+        if (gather == null) {
+            late.increment(); // its gather completed long ago, or it was never ours
             return;
         }
         JobReply reply;
         try {
             reply = MessageCodec.decode(body, JobReply.class);
-            if (reply.learnerId() == null || reply.status() == null) {
-                throw new MalformedMessageException("reply without learner id or status");
+            if (!Names.isSafeName(reply.learnerId()) || !Names.isShardName(reply.shard()) || reply.status() == null) {
+                throw new MalformedMessageException("reply without a valid learner id, shard and status");
             }
         } catch (MalformedMessageException e) {
             malformed.increment();
             log.debug("dropped a malformed reply: {}", e.getMessage());
             return;
         }
-        switch (p.gather().offer(reply)) {
+        switch (gather.offer(reply)) {
             case LATE -> late.increment();
             case DUPLICATE -> duplicate.increment();
+            case HEDGED -> hedged.increment();
             case ACCEPTED -> {
-                if (p.gather().isComplete()) {
+                if (gather.isComplete()) {
                     finish(correlationId);
                 }
             }
@@ -220,7 +229,19 @@ public final class ScatterGather implements AutoCloseable {
         if (t != null) {
             t.cancel(false);
         }
-        p.future().complete(p.gather().close());
+        GatherResult result = p.gather().close();
+        long keep = p.gather().remaining().toMillis();
+        if (keep > 0 && p.gather().expectsHedges() && !timers.isShutdown()) {
+            // the other replicas of its shards may still answer until the deadline: tell those
+            // hedges from replies that are merely late
+            answered.put(correlationId, p.gather());
+            try {
+                timers.schedule(() -> answered.remove(correlationId), keep + 1, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                answered.remove(correlationId);
+            }
+        }
+        p.future().complete(result);
     }
 
     private Connection connection() throws IOException {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,12 +36,29 @@ public final class Membership {
         this.forgetAfter = forgetAfter;
     }
 
-    public void onHeartbeat(Heartbeat hb) {
+    /**
+     * Applies a heartbeat unless it is older than the one held for its learner. A learner publishes
+     * from two threads (the schedule, and right after a fit), so two heartbeats can arrive out of
+     * order; within one process start ({@code instanceId}) the newest {@code sentAt} wins, and a new
+     * instance always replaces the old one (its clock may have gone back).
+     *
+     * @return false when the heartbeat was older and dropped
+     */
+    public boolean onHeartbeat(Heartbeat hb) {
         long now = clock.millis();
         if (firstHeardAt < 0) {
             firstHeardAt = now;
         }
-        learners.put(hb.learnerId(), new Seen(hb, now));
+        boolean[] applied = {true};
+        learners.compute(hb.learnerId(), (id, held) -> {
+            if (held != null && Objects.equals(held.heartbeat().instanceId(), hb.instanceId())
+                    && held.heartbeat().sentAt() > hb.sentAt()) {
+                applied[0] = false;
+                return held;
+            }
+            return new Seen(hb, now);
+        });
+        return applied[0];
     }
 
     /** True once any heartbeat arrived: before that, "no learners" means "not listening yet". */
@@ -67,6 +85,13 @@ public final class Membership {
     public Set<String> known() {
         Set<String> out = new LinkedHashSet<>();
         learners().forEach(l -> out.add(l.learnerId()));
+        return out;
+    }
+
+    /** Learner id to its shard, for every known learner, alive or not. */
+    public Map<String, String> shards() {
+        Map<String, String> out = new LinkedHashMap<>();
+        learners().forEach(l -> out.put(l.learnerId(), l.shard() == null ? l.learnerId() : l.shard()));
         return out;
     }
 

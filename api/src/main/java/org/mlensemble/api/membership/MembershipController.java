@@ -14,9 +14,17 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v1/ml-distributed")
 class MembershipController {
 
-    /** A model version in a listing. */
+    /**
+     * A model version in a listing.
+     *
+     * @param members     learners holding a member (replicas counted each)
+     * @param liveMembers those alive now
+     * @param shards      shards of the model: the members an answer expects
+     * @param liveShards  shards with at least one live holder
+     */
     record ModelSummary(String modelId, String dataset, String target, String algorithm, Map<String, Object> params,
-            long seed, long createdAt, int members, int liveMembers, List<String> holders) {
+            long seed, long createdAt, int members, int liveMembers, List<String> holders, int shards,
+            int liveShards) {
     }
 
     private final Membership membership;
@@ -34,7 +42,8 @@ class MembershipController {
     List<ModelSummary> models() {
         return membership.models().stream().map(m -> new ModelSummary(m.modelId(), m.dataset(), m.target(),
                 m.algorithm(), m.params(), m.seed(), m.createdAt(), m.holders().size(), m.liveHolders().size(),
-                m.holders())).toList();
+                m.holders(), m.expected(),
+                (int) m.shards().values().stream().filter(sh -> !sh.liveHolders().isEmpty()).count())).toList();
     }
 
     @GetMapping("/models/{modelId}")

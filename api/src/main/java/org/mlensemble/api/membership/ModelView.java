@@ -1,19 +1,42 @@
 package org.mlensemble.api.membership;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.mlensemble.common.messaging.MemberInfo;
 
 /**
- * One model version as presence shows it.
+ * One model version as presence shows it. Its members are its shards; several learners may hold
+ * a replica of the same shard.
  *
  * @param holders      every known learner holding a member, alive or not
  * @param liveHolders  those that are alive now
+ * @param shards       every shard of the model (from all known holders, alive or not), sorted, with
+ *                     the learners that hold it and those of them alive now
  */
 public record ModelView(String modelId, String dataset, String target, String algorithm, Map<String, Object> params,
-        long seed, long createdAt, List<String> holders, Set<String> liveHolders, List<MemberInfo> members) {
+        long seed, long createdAt, List<String> holders, Set<String> liveHolders, List<MemberInfo> members,
+        Map<String, ShardView> shards) {
+
+    /**
+     * One shard of a model.
+     *
+     * @param holders     learners holding a replica of it, alive or not
+     * @param liveHolders those alive now
+     */
+    public record ShardView(List<String> holders, List<String> liveHolders) {
+    }
+
+    /** A view without replicas: each member's shard is read from its {@link MemberInfo}. */
+    public ModelView(String modelId, String dataset, String target, String algorithm, Map<String, Object> params,
+            long seed, long createdAt, List<String> holders, Set<String> liveHolders, List<MemberInfo> members) {
+        this(modelId, dataset, target, algorithm, params, seed, createdAt, holders, liveHolders, members,
+                shards(members, liveHolders));
+    }
 
     static ModelView of(String modelId, List<MemberInfo> members, Set<String> liveHolders) {
         List<MemberInfo> sorted = members.stream().sorted(Comparator.comparing(MemberInfo::learnerId)).toList();
@@ -21,5 +44,31 @@ public record ModelView(String modelId, String dataset, String target, String al
         long created = sorted.stream().mapToLong(MemberInfo::createdAt).min().orElse(first.createdAt());
         return new ModelView(modelId, first.dataset(), first.target(), first.algorithm(), first.params(), first.seed(),
                 created, sorted.stream().map(MemberInfo::learnerId).toList(), Set.copyOf(liveHolders), sorted);
+    }
+
+    /** The members the ensemble expects: one per shard. */
+    public int expected() {
+        return shards.size();
+    }
+
+    /** Learner id to the shard its member was trained on, for every holder. */
+    public Map<String, String> shardOfHolders() {
+        Map<String, String> out = new LinkedHashMap<>();
+        members.forEach(m -> out.put(m.learnerId(), shardOf(m)));
+        return out;
+    }
+
+    private static Map<String, ShardView> shards(List<MemberInfo> members, Set<String> liveHolders) {
+        Map<String, List<String>> holders = new TreeMap<>();
+        members.forEach(m -> holders.computeIfAbsent(shardOf(m), k -> new ArrayList<>()).add(m.learnerId()));
+        Map<String, ShardView> out = new LinkedHashMap<>();
+        holders.forEach((shard, learners) -> out.put(shard, new ShardView(List.copyOf(learners),
+                learners.stream().filter(liveHolders::contains).toList())));
+        return out;
+    }
+
+    /** A member without a shard (never written by a current learner) is a shard of its own. */
+    private static String shardOf(MemberInfo m) {
+        return m.shard() == null ? m.learnerId() : m.shard();
     }
 }

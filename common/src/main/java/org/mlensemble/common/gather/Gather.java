@@ -10,77 +10,140 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.mlensemble.common.messaging.JobReply;
 import org.mlensemble.common.messaging.ReplyStatus;
 
 /**
- * The state of one scatter-gather: which learners are expected to answer, which did, and whether
- * waiting any longer can change the outcome. It is complete when
+ * The state of one scatter-gather. The members of an ensemble are its shards: several learners
+ * (replicas) may hold the same shard, and one successful reply per shard is all an answer needs.
+ * A gather knows which learner holds which shard, which of them are alive and so awaited, and
+ * which replied. It is complete when
  * <ul>
  *   <li>the deadline has passed,</li>
- *   <li>every live learner that was expected has answered,</li>
- *   <li>the quorum can no longer be met, or</li>
- *   <li>a learner judged the request itself bad, which every learner would (when asked to stop on that).</li>
+ *   <li>every live learner that was awaited has answered or was lost,</li>
+ *   <li>in {@link Mode#FIRST_PER_SHARD}: every shard has its first successful reply, or no awaited
+ *       learner can give one any more,</li>
+ *   <li>the quorum (of shards) can no longer be met, or</li>
+ *   <li>in {@link Mode#FIRST_PER_SHARD}: a learner judged the request itself bad, which every
+ *       learner would.</li>
  * </ul>
  * Thread-safe; time comes from the injected {@link Clock}.
  */
 public final class Gather {
 
     /** What became of an offered reply. */
-    public enum Offer { ACCEPTED, DUPLICATE, LATE }
+    public enum Offer {
+        /** recorded, and it may change the answer */
+        ACCEPTED,
+        /** a successful reply for a shard that another replica already answered: not used */
+        HEDGED,
+        /** a second reply from the same learner */
+        DUPLICATE,
+        /** after the gather completed or its deadline passed */
+        LATE
+    }
+
+    /** How replies of replicas combine. */
+    public enum Mode {
+        /**
+         * Predict and evaluate: every replica of a shard gives the same answer, so the first
+         * successful reply per shard wins and the request is done once every shard has one; the
+         * other replicas are hedges. A rejected request ends the gather, since every learner judges
+         * the same input.
+         */
+        FIRST_PER_SHARD,
+        /**
+         * Fit: every live learner trains its own member and is waited for; each judges its own
+         * shard, so a rejection by one does not end the gather.
+         */
+        EVERY_LEARNER
+    }
 
     private final Clock clock;
     private final Instant deadline;
     private final int quorum;
-    private final boolean stopOnBadRequest;
-    private final Set<String> members;
+    private final Mode mode;
+    /** learner id to the shard it holds, for every learner that belongs to the request */
+    private final Map<String, String> shardOf = new LinkedHashMap<>();
+    private final Set<String> shards = new TreeSet<>();
     private final Set<String> awaited;
+    private final Set<String> live;
     private final Set<String> lost = new LinkedHashSet<>();
     private final Map<String, JobReply> replies = new LinkedHashMap<>();
+    private final Map<String, JobReply> winners = new TreeMap<>();
+    private final Set<String> hedged = new LinkedHashSet<>();
     private boolean closed;
 
     /**
-     * @param members  every learner that belongs to the ensemble for this request, alive or not
-     * @param live     those of them heard from recently; only these are waited for
-     * @param quorum   the fewest successful replies that make an answer
-     * @param stopOnBadRequest complete at the first reply that rejects the request: right when every
-     *                 learner judges the same input (predict), wrong when each judges its own shard (fit)
+     * @param holders  learner id to shard, for every learner that belongs to the ensemble for this
+     *                 request, alive or not; their shards are the members
+     * @param live     those learners heard from recently; only these are waited for (a live learner
+     *                 missing from {@code holders} is waited for too, its shard learnt from its reply)
+     * @param quorum   the fewest shards with a successful reply that make an answer
      */
-    public Gather(Collection<String> members, Collection<String> live, int quorum, Instant deadline, Clock clock,
-            boolean stopOnBadRequest) {
+    public Gather(Map<String, String> holders, Collection<String> live, int quorum, Instant deadline, Clock clock,
+            Mode mode) {
         if (quorum < 1) {
             throw new IllegalArgumentException("quorum must be at least 1");
         }
         this.clock = clock;
         this.deadline = deadline;
         this.quorum = quorum;
-        this.stopOnBadRequest = stopOnBadRequest;
-        this.members = new LinkedHashSet<>(members);
-        this.members.addAll(live);
+        this.mode = mode;
+        holders.forEach((learner, shard) -> {
+            if (shard != null) {
+                shardOf.put(learner, shard);
+                shards.add(shard);
+            }
+        });
         this.awaited = new LinkedHashSet<>(live);
+        this.live = Set.copyOf(live);
     }
 
-    /** Records a reply; replies after completion are late and change nothing. */
+    /**
+     * Records a reply. A successful reply for a shard that another replica already answered is a
+     * hedge, before or after completion, and changes nothing; other replies after completion or
+     * after the deadline are late and change nothing.
+     */
     public synchronized Offer offer(JobReply reply) {
-        if (closed || !clock.instant().isBefore(deadline)) {
+        if (!clock.instant().isBefore(deadline)) {
             return Offer.LATE;
         }
-        if (replies.containsKey(reply.learnerId())) {
+        String learner = reply.learnerId();
+        if (closed) {
+            boolean hedge = mode == Mode.FIRST_PER_SHARD && reply.ok() && !replies.containsKey(learner)
+                    && winners.containsKey(shardOf.getOrDefault(learner, reply.shard()));
+            return hedge ? Offer.HEDGED : Offer.LATE;
+        }
+        if (replies.containsKey(learner)) {
             return Offer.DUPLICATE;
         }
-        replies.put(reply.learnerId(), reply);
-        awaited.remove(reply.learnerId());
-        if (reply.ok()) {
-            // a learner that finished its member after we looked at presence still counts
-            members.add(reply.learnerId());
+        replies.put(learner, reply);
+        awaited.remove(learner);
+        if (!reply.ok()) {
+            return Offer.ACCEPTED;
         }
+        // a learner that finished its member after we looked at presence still counts
+        String shard = shardOf.computeIfAbsent(learner, l -> reply.shard() == null ? l : reply.shard());
+        shards.add(shard);
+        if (winners.containsKey(shard)) {
+            if (mode == Mode.FIRST_PER_SHARD) {
+                hedged.add(learner);
+                return Offer.HEDGED;
+            }
+            return Offer.ACCEPTED;
+        }
+        winners.put(shard, reply);
         return Offer.ACCEPTED;
     }
 
     /**
      * Stops waiting for the awaited learners that are no longer alive: presence lost them, or they
      * said they are leaving. A learner that dies during a request then costs the request its
-     * liveness window, not the whole deadline (which is long for a fit).
+     * liveness window, not the whole deadline (which is long for a fit). A shard whose awaited
+     * replicas are all lost is missing.
      *
      * @return true when the gather is complete
      */
@@ -99,33 +162,62 @@ public final class Gather {
         if (closed || !clock.instant().isBefore(deadline) || awaited.isEmpty()) {
             return true;
         }
-        if (stopOnBadRequest && badRequest() != null) {
+        if (mode == Mode.FIRST_PER_SHARD && badRequest() != null) {
             return true;
         }
-        return okCount() + awaited.size() < quorum;
+        int hopeful = hopefulShards();
+        if (mode == Mode.FIRST_PER_SHARD && hopeful == 0) {
+            return true;
+        }
+        return winners.size() + hopeful < quorum;
     }
 
     /** Freezes the gather: later replies are late. Returns the outcome. */
     public synchronized GatherResult close() {
         closed = true;
-        List<JobReply> ok = new ArrayList<>();
-        Map<String, String> outcomes = new LinkedHashMap<>();
-        for (String learner : members) {
-            JobReply r = replies.get(learner);
-            if (r == null) {
-                outcomes.put(learner, awaited.contains(learner) ? "no reply before the deadline"
-                        : lost.contains(learner) ? "lost during the request (no heartbeat)" : "not alive");
-            } else if (r.ok()) {
-                ok.add(r);
-                outcomes.put(learner, "ok");
-            } else {
-                outcomes.put(learner, describe(r));
-            }
+        Map<String, String> learners = new LinkedHashMap<>();
+        Set<String> involved = new TreeSet<>(shardOf.keySet());
+        involved.addAll(live);
+        for (String learner : involved) {
+            learners.put(learner, shardOf.get(learner));
         }
-        List<String> missing = members.stream().filter(m -> !replies.containsKey(m) || !replies.get(m).ok()).toList();
-        List<JobReply> others = replies.values().stream().filter(r -> !r.ok() && !members.contains(r.learnerId()))
-                .toList();
-        return new GatherResult(ok, List.copyOf(members), missing, outcomes, quorum, badRequest(), others);
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        for (String learner : learners.keySet()) {
+            outcomes.put(learner, outcome(learner));
+        }
+        Map<String, String> servedBy = new LinkedHashMap<>();
+        winners.forEach((shard, r) -> servedBy.put(shard, r.learnerId()));
+        List<String> missing = shards.stream().filter(s -> !winners.containsKey(s)).toList();
+        Map<String, String> shardOutcomes = new LinkedHashMap<>();
+        for (String shard : shards) {
+            JobReply w = winners.get(shard);
+            if (w != null) {
+                shardOutcomes.put(shard, "ok (" + w.learnerId() + ")");
+                continue;
+            }
+            List<String> why = new ArrayList<>();
+            learners.forEach((learner, s) -> {
+                if (shard.equals(s)) {
+                    why.add(learner + ": " + outcomes.get(learner));
+                }
+            });
+            shardOutcomes.put(shard, why.isEmpty() ? "no holder" : String.join("; ", why));
+        }
+        List<JobReply> okReplies = replies.values().stream()
+                .filter(r -> r.ok() && (mode == Mode.EVERY_LEARNER || !hedged.contains(r.learnerId()))).toList();
+        List<JobReply> others = replies.values().stream()
+                .filter(r -> !r.ok() && !shardOf.containsKey(r.learnerId()) && !live.contains(r.learnerId())).toList();
+        return new GatherResult(List.copyOf(winners.values()), List.copyOf(shards), missing, servedBy, outcomes,
+                shardOutcomes, learners, okReplies, hedged.size(), quorum, badRequest(), others);
+    }
+
+    /**
+     * True when a replica of a served shard has not answered yet: its reply, should it come before
+     * the deadline, is a hedge rather than a late reply.
+     */
+    public synchronized boolean expectsHedges() {
+        return mode == Mode.FIRST_PER_SHARD
+                && awaited.stream().anyMatch(l -> shardOf.containsKey(l) && winners.containsKey(shardOf.get(l)));
     }
 
     /** Time left before the deadline, never negative. */
@@ -134,8 +226,39 @@ public final class Gather {
         return d.isNegative() ? Duration.ZERO : d;
     }
 
-    private long okCount() {
-        return replies.values().stream().filter(JobReply::ok).count();
+    /** Shards without a successful reply that an awaited learner may still give one for. */
+    private int hopefulShards() {
+        Set<String> hopeful = new LinkedHashSet<>();
+        for (String learner : awaited) {
+            String shard = shardOf.get(learner);
+            if (shard == null) {
+                hopeful.add("?" + learner); // its shard is unknown until it replies: any shard
+            } else if (!winners.containsKey(shard)) {
+                hopeful.add(shard);
+            }
+        }
+        return hopeful.size();
+    }
+
+    private String outcome(String learner) {
+        JobReply r = replies.get(learner);
+        if (r != null) {
+            if (!r.ok()) {
+                return describe(r);
+            }
+            return hedged.contains(learner) ? "ok, not used: shard " + shardOf.get(learner) + " had answered" : "ok";
+        }
+        if (lost.contains(learner)) {
+            return "lost during the request (no heartbeat)";
+        }
+        if (awaited.contains(learner)) {
+            String shard = shardOf.get(learner);
+            if (mode == Mode.FIRST_PER_SHARD && shard != null && winners.containsKey(shard)) {
+                return "not needed: shard " + shard + " had answered";
+            }
+            return "no reply before the deadline";
+        }
+        return "not alive";
     }
 
     private String badRequest() {

@@ -18,6 +18,14 @@ public final class Names {
     private Names() {
     }
 
+    /** Longest shard name: shards are letters by default; a cap keeps replies and heartbeats small. */
+    public static final int MAX_SHARD_LENGTH = 16;
+
+    /** True when {@code shard} is a safe name of at most {@link #MAX_SHARD_LENGTH} characters. */
+    public static boolean isShardName(String shard) {
+        return isSafeName(shard) && shard.length() <= MAX_SHARD_LENGTH;
+    }
+
     /** True when {@code name} matches {@link #SAFE_NAME} and holds no {@code ..}; false for null. */
     public static boolean isSafeName(String name) {
         return name != null && SAFE.matcher(name).matches() && !name.contains("..");

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mlensemble.common.gather.Gather.Offer;
 import org.mlensemble.common.messaging.JobReply;
@@ -51,7 +53,7 @@ class GatherTest {
 
         GatherResult result = gather.close();
         assertThat(result.used()).isEqualTo(2);
-        assertThat(result.missing()).containsExactly("c");
+        assertThat(result.missing()).containsExactly("C");
         assertThat(result.outcomes().get("c")).startsWith("lost during the request");
     }
 
@@ -74,7 +76,7 @@ class GatherTest {
 
         GatherResult result = gather.close();
         assertThat(result.ok()).extracting(JobReply::learnerId).containsExactly("a");
-        assertThat(result.missing()).containsExactly("b", "c");
+        assertThat(result.missing()).containsExactly("B", "C");
         assertThat(result.outcomes()).containsEntry("b", "no reply before the deadline")
             .containsEntry("c", "no reply before the deadline");
         assertThat(result.quorumMet()).isTrue();
@@ -92,7 +94,7 @@ class GatherTest {
         assertThat(gather.isComplete()).isTrue();
         GatherResult result = gather.close();
         assertThat(result.quorumMet()).isFalse();
-        assertThat(result.missing()).containsExactly("b", "c");
+        assertThat(result.missing()).containsExactly("B", "C");
         assertThat(result.outcomes()).containsEntry("b", "failed: boom");
     }
 
@@ -147,7 +149,7 @@ class GatherTest {
         assertThat(gather.isComplete()).isTrue();
 
         GatherResult result = gather.close();
-        assertThat(result.missing()).containsExactly("c");
+        assertThat(result.missing()).containsExactly("C");
         assertThat(result.outcomes()).containsEntry("c", "not alive");
         assertThat(result.expected()).isEqualTo(3);
         assertThat(result.used()).isEqualTo(2);
@@ -162,7 +164,7 @@ class GatherTest {
 
         GatherResult result = gather.close();
         assertThat(result.ok()).extracting(JobReply::learnerId).containsExactlyInAnyOrder("a", "x");
-        assertThat(result.members()).contains("x");
+        assertThat(result.members()).contains("X");
         assertThat(result.outcomes()).containsEntry("x", "ok");
         assertThat(result.missing()).isEmpty();
         assertThat(result.others()).isEmpty();
@@ -177,7 +179,7 @@ class GatherTest {
         GatherResult result = gather.close();
 
         assertThat(result.others()).extracting(JobReply::learnerId).containsExactly("x");
-        assertThat(result.members()).containsExactly("a");
+        assertThat(result.members()).containsExactly("A");
         assertThat(result.missing()).isEmpty();
     }
 
@@ -188,8 +190,21 @@ class GatherTest {
 
         assertThat(gather.isComplete()).isFalse();
         GatherResult result = gather.close();
-        assertThat(result.members()).containsExactly("a", "x");
+        assertThat(result.members()).containsExactly("A");
+        assertThat(result.learners()).containsKeys("a", "x");
         assertThat(result.outcomes()).containsEntry("x", "no reply before the deadline");
+    }
+
+    @Test
+    void liveLearnerNotListedAsMemberThatFailsIsReportedAsALearnerNotAsOther() {
+        Gather gather = gather(List.of("a"), List.of("a", "x"), 1, false);
+        gather.offer(reply("a", ReplyStatus.OK));
+        gather.offer(reply("x", ReplyStatus.FAILED));
+
+        GatherResult result = gather.close();
+        assertThat(result.others()).isEmpty();
+        assertThat(result.outcomes()).containsEntry("x", "failed: boom");
+        assertThat(result.members()).containsExactly("A");
     }
 
     @Test
@@ -230,13 +245,224 @@ class GatherTest {
         assertThat(gather.remaining()).isEqualTo(Duration.ZERO);
     }
 
+    // Two shards, two replicas each: learner-1 and learner-3 hold A, learner-2 and learner-4 hold B.
+    private static final Map<String, String> REPLICAS = Map.of("learner-1", "A", "learner-2", "B", "learner-3", "A",
+        "learner-4", "B");
+    private static final List<String> ALL = List.of("learner-1", "learner-2", "learner-3", "learner-4");
+
+    @Test
+    void firstReplyPerShardWinsAndCompletesWithoutWaitingForOtherReplicas() {
+        Gather gather = replicated(ALL, 1);
+
+        assertThat(gather.offer(reply("learner-1", "A", ReplyStatus.OK))).isEqualTo(Offer.ACCEPTED);
+        assertThat(gather.isComplete()).isFalse();
+        assertThat(gather.offer(reply("learner-4", "B", ReplyStatus.OK))).isEqualTo(Offer.ACCEPTED);
+        assertThat(gather.isComplete()).isTrue();
+
+        GatherResult result = gather.close();
+        assertThat(result.members()).containsExactly("A", "B");
+        assertThat(result.used()).isEqualTo(2);
+        assertThat(result.expected()).isEqualTo(2);
+        assertThat(result.missing()).isEmpty();
+        assertThat(result.servedBy()).containsExactly(Map.entry("A", "learner-1"), Map.entry("B", "learner-4"));
+        assertThat(result.ok()).extracting(JobReply::learnerId).containsExactly("learner-1", "learner-4");
+        assertThat(result.outcomes()).containsEntry("learner-2", "not needed: shard B had answered");
+    }
+
+    @Test
+    void secondReplicaReplyIsCountedAsHedgedAndDoesNotChangeTheAnswer() {
+        Gather gather = replicated(ALL, 1);
+        JobReply first = predictions("learner-3", "A", 1.0);
+
+        gather.offer(first);
+        assertThat(gather.offer(predictions("learner-1", "A", 99.0))).isEqualTo(Offer.HEDGED);
+        gather.offer(predictions("learner-2", "B", 2.0));
+
+        GatherResult result = gather.close();
+        assertThat(result.hedged()).isEqualTo(1);
+        assertThat(result.used()).isEqualTo(2);
+        assertThat(result.ok()).containsExactly(first, result.ok().get(1));
+        assertThat(result.ok().get(0).predictions()).containsExactly(1.0);
+        assertThat(result.servedBy()).containsEntry("A", "learner-3");
+        assertThat(result.replies()).extracting(JobReply::learnerId).doesNotContain("learner-1");
+        assertThat(result.outcomes().get("learner-1")).startsWith("ok, not used");
+    }
+
+    @Test
+    void replicaReplyAfterCompletionIsHedgedNotLate() {
+        Gather gather = replicated(ALL, 1);
+        gather.offer(reply("learner-1", "A", ReplyStatus.OK));
+        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
+        GatherResult result = gather.close();
+
+        assertThat(gather.offer(reply("learner-3", "A", ReplyStatus.OK))).isEqualTo(Offer.HEDGED);
+        assertThat(gather.offer(reply("learner-4", "B", ReplyStatus.FAILED))).isEqualTo(Offer.LATE);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(gather.offer(reply("learner-4", "B", ReplyStatus.OK))).isEqualTo(Offer.LATE);
+        assertThat(result.servedBy()).containsEntry("A", "learner-1");
+    }
+
+    @Test
+    void expectsHedgesOnlyWhileAReplicaOfAServedShardHasNotAnswered() {
+        Gather gather = replicated(ALL, 1);
+        gather.offer(reply("learner-1", "A", ReplyStatus.OK));
+        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
+        assertThat(gather.expectsHedges()).isTrue();
+
+        gather.offer(reply("learner-3", "A", ReplyStatus.OK));
+        gather.offer(reply("learner-4", "B", ReplyStatus.OK));
+
+        assertThat(gather.expectsHedges()).isFalse();
+        assertThat(new Gather(REPLICAS, ALL, 1, DEADLINE, clock, Gather.Mode.EVERY_LEARNER).expectsHedges()).isFalse();
+    }
+
+    @Test
+    void noModelFromOneReplicaWaitsForTheOther() {
+        Gather gather = replicated(ALL, 1);
+        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
+
+        gather.offer(reply("learner-1", "A", ReplyStatus.NO_MODEL));
+        assertThat(gather.isComplete()).isFalse();
+        gather.offer(reply("learner-3", "A", ReplyStatus.FAILED));
+        assertThat(gather.isComplete()).isTrue();
+
+        GatherResult result = gather.close();
+        assertThat(result.missing()).containsExactly("A");
+        assertThat(result.shardOutcomes().get("A")).contains("learner-1: does not hold the model")
+            .contains("learner-3: failed: boom");
+    }
+
+    @Test
+    void failedReplicaDoesNotSettleTheShardWhenAnotherAnswers() {
+        Gather gather = replicated(ALL, 2);
+        gather.offer(reply("learner-1", "A", ReplyStatus.FAILED));
+        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
+        assertThat(gather.isComplete()).isFalse();
+
+        gather.offer(reply("learner-3", "A", ReplyStatus.OK));
+
+        assertThat(gather.isComplete()).isTrue();
+        GatherResult result = gather.close();
+        assertThat(result.missing()).isEmpty();
+        assertThat(result.quorumMet()).isTrue();
+        assertThat(result.servedBy()).containsEntry("A", "learner-3");
+    }
+
+    @Test
+    void bothReplicasDownNamesTheShardMissing() {
+        Gather gather = new Gather(REPLICAS, List.of("learner-2", "learner-4"), 1, DEADLINE, clock,
+            Gather.Mode.FIRST_PER_SHARD);
+
+        gather.offer(reply("learner-4", "B", ReplyStatus.OK));
+
+        assertThat(gather.isComplete()).isTrue();
+        GatherResult result = gather.close();
+        assertThat(result.expected()).isEqualTo(2);
+        assertThat(result.used()).isEqualTo(1);
+        assertThat(result.missing()).containsExactly("A");
+        assertThat(result.shardOutcomes().get("A")).contains("learner-1: not alive", "learner-3: not alive");
+    }
+
+    @Test
+    void shardIsMissingOnceEveryRemainingReplicaIsLost() {
+        Gather gather = replicated(ALL, 1);
+        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
+        gather.offer(reply("learner-1", "A", ReplyStatus.NO_MODEL));
+
+        assertThat(gather.retainAwaited(ALL)).isFalse();
+        assertThat(gather.retainAwaited(List.of("learner-1", "learner-2", "learner-4"))).isTrue();
+
+        GatherResult result = gather.close();
+        assertThat(result.missing()).containsExactly("A");
+        assertThat(result.outcomes().get("learner-3")).startsWith("lost during the request");
+    }
+
+    @Test
+    void quorumCountsShardsNotLearners() {
+        Gather gather = replicated(ALL, 2);
+        gather.offer(reply("learner-1", "A", ReplyStatus.OK));
+        gather.offer(reply("learner-3", "A", ReplyStatus.OK));
+        assertThat(gather.isComplete()).isFalse();
+
+        gather.offer(reply("learner-2", "B", ReplyStatus.FAILED));
+        gather.offer(reply("learner-4", "B", ReplyStatus.FAILED));
+
+        assertThat(gather.isComplete()).isTrue();
+        GatherResult result = gather.close();
+        assertThat(result.used()).isEqualTo(1);
+        assertThat(result.quorumMet()).isFalse();
+    }
+
+    @Test
+    void completesEarlyWhenTooFewShardsCanStillAnswer() {
+        Gather gather = replicated(ALL, 2);
+
+        gather.offer(reply("learner-2", "B", ReplyStatus.NO_MODEL));
+        assertThat(gather.isComplete()).isFalse();
+        gather.offer(reply("learner-4", "B", ReplyStatus.FAILED));
+
+        assertThat(gather.isComplete()).isTrue();
+        assertThat(gather.close().quorumMet()).isFalse();
+    }
+
+    @Test
+    void badRequestFromOneReplicaCompletesAPredictAtOnce() {
+        Gather gather = replicated(ALL, 1);
+
+        gather.offer(reply("learner-3", "A", ReplyStatus.BAD_REQUEST));
+
+        assertThat(gather.isComplete()).isTrue();
+        assertThat(gather.close().badRequest()).isEqualTo("boom");
+    }
+
+    @Test
+    void fitWaitsForEveryReplicaAndCountsTrainedShards() {
+        Gather gather = new Gather(REPLICAS, ALL, 1, DEADLINE, clock, Gather.Mode.EVERY_LEARNER);
+
+        gather.offer(reply("learner-1", "A", ReplyStatus.OK));
+        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
+        assertThat(gather.isComplete()).isFalse();
+        assertThat(gather.offer(reply("learner-3", "A", ReplyStatus.OK))).isEqualTo(Offer.ACCEPTED);
+        gather.offer(reply("learner-4", "B", ReplyStatus.FAILED));
+
+        assertThat(gather.isComplete()).isTrue();
+        GatherResult result = gather.close();
+        assertThat(result.used()).isEqualTo(2);
+        assertThat(result.missing()).isEmpty();
+        assertThat(result.hedged()).isZero();
+        assertThat(result.replies()).extracting(JobReply::learnerId)
+            .containsExactly("learner-1", "learner-2", "learner-3");
+        assertThat(result.learners()).containsEntry("learner-4", "B");
+        assertThat(result.outcomes()).containsEntry("learner-4", "failed: boom");
+    }
+
+    private Gather replicated(List<String> live, int quorum) {
+        return new Gather(REPLICAS, live, quorum, DEADLINE, clock, Gather.Mode.FIRST_PER_SHARD);
+    }
+
+    private static JobReply predictions(String learner, String shard, double value) {
+        return new JobReply(learner, shard, JobType.PREDICT, "m1", ReplyStatus.OK, null, new double[] {value}, null,
+            null, 1);
+    }
+
     private Gather gather(List<String> members, List<String> live, int quorum, boolean stopOnBadRequest) {
-        return new Gather(members, live, quorum, DEADLINE, clock, stopOnBadRequest);
+        Map<String, String> holders = new LinkedHashMap<>();
+        members.forEach(m -> holders.put(m, shardOf(m)));
+        return new Gather(holders, live, quorum, DEADLINE, clock,
+            stopOnBadRequest ? Gather.Mode.FIRST_PER_SHARD : Gather.Mode.EVERY_LEARNER);
+    }
+
+    /** One shard per learner in the older cases: learner "a" holds shard "A". */
+    private static String shardOf(String learner) {
+        return learner.toUpperCase(java.util.Locale.ROOT);
     }
 
     private static JobReply reply(String learner, ReplyStatus status) {
-        return JobReply.of(learner, "shard-" + learner, JobType.PREDICT, "m1", status,
-            status == ReplyStatus.OK ? null : "boom");
+        return reply(learner, shardOf(learner), status);
+    }
+
+    private static JobReply reply(String learner, String shard, ReplyStatus status) {
+        return JobReply.of(learner, shard, JobType.PREDICT, "m1", status, status == ReplyStatus.OK ? null : "boom");
     }
 
     /** A clock that moves only when told to. */
