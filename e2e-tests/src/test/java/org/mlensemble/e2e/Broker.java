@@ -130,6 +130,26 @@ final class Broker {
         }
     }
 
+    /** The durable queue of one learner in the suite's vhost. */
+    String learnerQueue(String learnerId) {
+        return PREFIX + ".learner." + learnerId;
+    }
+
+    /**
+     * Deletes a queue of the suite's vhost (a learner that left for good: no job waits there for it);
+     * a queue that does not exist is fine.
+     */
+    void deleteQueue(String queue) {
+        if (adminAuth != null && mgmt("GET", "/overview", null).ok()) {
+            Http.Reply r = mgmt("DELETE", "/queues/" + VHOST + "/" + queue, null);
+            if (r.status() / 100 != 2 && r.status() != 404) { // 204 when deleted
+                throw new IllegalStateException("cannot delete queue " + queue + ": " + r);
+            }
+        } else if (Shell.onPath("rabbitmqctl")) {
+            ctl("delete_queue", "-p", VHOST, queue);
+        }
+    }
+
     Shell.Result stopApp() {
         return ctl("stop_app");
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * is back in presence, and the model trained before the outage answers with all four members on
  * both api instances. Recovery time: from {@code start_app} returning to that full answer.
  */
-@Order(7)
+@Order(8)
 class BrokerRestartTest extends ClusterTest {
 
     private static final Duration PREDICT_DEADLINE = Duration.ofSeconds(2);

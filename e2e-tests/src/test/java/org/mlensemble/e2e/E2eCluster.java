@@ -30,6 +30,8 @@ final class E2eCluster implements AutoCloseable {
     static final int LB_BACKUP_PORT = 18081;
     static final int API_PORT_BASE = 19000;
     static final int LEARNER_PORT_BASE = 19100;
+    /** Learners beyond the four of {@code up} that a scenario may add with {@code bin/mlcluster start learner-K}. */
+    static final int MAX_LEARNERS = 8;
 
     /** Every learner keeps all the suite's model versions (the default retention of 5 would prune them). */
     static final String LEARNER_ARGS = "--ml.learner.retention=100";
@@ -43,6 +45,8 @@ final class E2eCluster implements AutoCloseable {
     final Broker broker;
     private final Map<String, String> env;
     private final Map<String, String> nonDefaultArgs = new HashMap<>();
+    /** Learners beyond {@link #LEARNERS} started by a scenario, stopped again by {@link #ensureBaseline()}. */
+    private final java.util.Set<String> added = new java.util.TreeSet<>();
     private final Thread shutdownHook;
     private volatile boolean closed;
     private String baselineModel;
@@ -91,7 +95,8 @@ final class E2eCluster implements AutoCloseable {
         for (int i = 1; i <= 2; i++) {
             e.put("ML_API_" + i + "_PORT", Integer.toString(API_PORT_BASE + i));
         }
-        for (int i = 1; i <= 4; i++) {
+        e.put("ML_LEARNER_PORT_BASE", Integer.toString(LEARNER_PORT_BASE));
+        for (int i = 1; i <= MAX_LEARNERS; i++) {
             e.put("ML_LEARNER_" + i + "_PORT", Integer.toString(LEARNER_PORT_BASE + i));
         }
         e.put("ML_SKIP_BUILD", "1");
@@ -199,6 +204,9 @@ final class E2eCluster implements AutoCloseable {
 
     void stop(String name) {
         mlcluster(Duration.ofSeconds(90), Map.of(), "stop", name).orThrow();
+        if (added.remove(name)) {
+            broker.deleteQueue(broker.learnerQueue(name));
+        }
     }
 
     /** Starts NAME with the suite's default settings and waits until it is healthy. */
@@ -209,6 +217,12 @@ final class E2eCluster implements AutoCloseable {
     /** Starts a learner with extra Spring arguments (fault injection), healthy when this returns. */
     void start(String name, String extraLearnerArgs) {
         String args = (LEARNER_ARGS + " " + extraLearnerArgs).strip();
+        if (name.startsWith("learner-") && !LEARNERS.contains(name)) {
+            if (index(name) > MAX_LEARNERS) {
+                throw new IllegalArgumentException(name + ": the suite gives ports to learner-1.." + MAX_LEARNERS);
+            }
+            added.add(name); // before the start: a failed start is cleaned up too
+        }
         mlcluster(Duration.ofMinutes(4), Map.of("ML_LEARNER_EXTRA_ARGS", args), "start", name).orThrow();
         if (extraLearnerArgs.isBlank()) {
             nonDefaultArgs.remove(name);
@@ -240,6 +254,10 @@ final class E2eCluster implements AutoCloseable {
      * what an earlier, failed scenario left behind, so that one failure does not cascade.
      */
     void ensureBaseline() {
+        for (String name : List.copyOf(added)) {
+            log("stopping %s, added by an earlier scenario", name);
+            stop(name);
+        }
         for (String name : List.copyOf(nonDefaultArgs.keySet())) {
             log("restoring %s to its default settings (left as '%s')", name, nonDefaultArgs.get(name));
             stop(name);
@@ -269,6 +287,14 @@ final class E2eCluster implements AutoCloseable {
         await("both api instances see all four learners alive").atMost(within).pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions()
                 .until(() -> APIS.stream().allMatch(a -> Api.liveLearners(api(a)).containsAll(LEARNERS)));
+    }
+
+    /** Both api instances see exactly {@code learners} alive: no more, no fewer. */
+    void awaitExactlyLive(java.util.Collection<String> learners, Duration within) {
+        java.util.Set<String> want = java.util.Set.copyOf(learners);
+        await("both api instances see exactly " + new java.util.TreeSet<>(want) + " alive").atMost(within)
+                .pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> APIS.stream().allMatch(a -> java.util.Set.copyOf(Api.liveLearners(api(a))).equals(want)));
     }
 
     void awaitHolders(String modelId, List<String> learners, Duration within) {
