@@ -11,6 +11,8 @@ and measures, in one run on this machine:
       in one JVM on 2 threads (bench/FitReference.java), with the time split into CSV read,
       encoding, training, saving and messaging
   P4  batch predict rows/s with 10,000-row requests
+  P2r the tail with replicas: p99/p50 at a quarter of the peak with 1 replica per shard
+      (learner-1..4), then with 2 (learner-5..8 added on shards A-D, a model fitted on all 8)
   P5  learner / api start-up (process start -> healthy and counted in presence) and RSS, for
       several JVM option sets, AppCDS included
 
@@ -51,6 +53,7 @@ TARGETS = {
     "P1": ("predict req/s / ping req/s", ">=", 0.5),
     "P2": ("p99 / p50 at half the peak rate", "<=", 4.0),
     "P2q": ("p99 / p50 at a quarter of the peak rate", "<=", 4.0),
+    "P2r": ("p99 / p50 at a quarter of the peak, 2 replicas per shard", "<=", 4.0),
     "P3": ("distributed fit / in-process fit (2 threads)", "<=", 1.25),
     "P4": ("batch predict rows/s", ">=", 100_000),
     "P5a": ("learner start -> healthy + in presence (s)", "<=", 8.0),
@@ -820,6 +823,57 @@ class Bench:
                 f"p99.9 {q['p999Ms']:.2f} ms")
         rec["p99OverP50PerRun"] = [round(r["p99Ms"] / r["p50Ms"], 2) for r in res]
 
+    # ------------------------------------------------------------------ P2r: the tail with replicas
+
+    def mlcluster(self, *args, timeout=600):
+        p = run([str(MLCLUSTER), *args], env=self.cluster_env(), timeout=timeout, check=False)
+        (self.out / "mlcluster-replicas.log").open("a").write((p.stdout or "") + (p.stderr or ""))
+        if p.returncode != 0:
+            raise StepFailed(f"bin/mlcluster {' '.join(args)} failed:\n{(p.stdout or '')[-1200:]}{(p.stderr or '')[-1200:]}")
+
+    def fit_default(self, learners):
+        s, b = http("POST", f"{self.url}/v1/ml-distributed/fit", {"deadlineMs": 600000}, timeout=700,
+                    headers=self.key_headers)
+        if s != 200:
+            raise StepFailed(f"fit answered {s}: {b[:500]}")
+        r = json.loads(b)
+        trained = sum(1 for l in r["learners"] if l["status"] == "trained")
+        if r["members"]["used"] != 4 or trained != learners:
+            raise StepFailed(f"fit on {learners} learners: members {r['members']}, {trained} trained")
+        return r["modelId"]
+
+    def tail_at_quarter_peak(self, model_id):
+        url = f"{self.url}/v1/ml-distributed/predict?modelId={model_id}"
+        script = self.post_script(self.one_row, f"predict-{model_id}")
+        self.wrk(url, script, duration=max(2, self.p1_duration // 2))  # warm-up
+        peak = self.wrk(url, script)["rps"]
+        q = self.loadgen(url, max(1.0, peak / 4), self.p2_duration, self.p2_warmup, self.one_row)
+        if q["errors"] or q["non2xx"]:
+            raise StepFailed(f"{q['errors']} errors and {q['non2xx']} non-2xx answers at {peak / 4:.0f}/s: {q}")
+        return {"peakRps": peak, "rate": q["targetRate"], "p50Ms": q["p50Ms"], "p99Ms": q["p99Ms"],
+                "p999Ms": q["p999Ms"], "p99OverP50": round(q["p99Ms"] / q["p50Ms"], 2)}
+
+    def p2r(self, rec):
+        """The same measurement with 1 and with 2 replicas per shard, minutes apart on one cluster:
+        first learner-1..4 alone, then with learner-5..8 started on shards A-D. Each gets a fresh
+        default fit so the model is held by every learner that serves it."""
+        extra = [f"learner-{k}" for k in range(5, 9)]
+        try:
+            for replicas in (1, 2):
+                if replicas == 2:
+                    for name in extra:
+                        self.mlcluster("start", name)
+                    self.wait_presence(8, timeout=300)
+                model = self.fit_default(4 * replicas)
+                time.sleep(1.5)  # presence announces the members with the next heartbeat
+                r = self.tail_at_quarter_peak(model)
+                rec[f"replicas{replicas}"] = r
+                log(f"   {replicas} replica(s) per shard: peak {r['peakRps']:.0f}/s; at {r['rate']:.0f}/s p50 "
+                    f"{r['p50Ms']:.2f} ms, p99 {r['p99Ms']:.2f} ms, p99/p50 {r['p99OverP50']}")
+        finally:
+            for name in extra:
+                run([str(MLCLUSTER), "stop", name], env=self.cluster_env(), timeout=120, check=False)
+
     # ------------------------------------------------------------------ P4: batch
 
     def p4(self, rec):
@@ -1096,6 +1150,13 @@ class Bench:
                 self.figure("P2q", q["p99Ms"] / q["p50Ms"],
                             f"at {q['targetRate']:.0f}/s: p50 {q['p50Ms']:.1f} ms, p99 {q['p99Ms']:.1f} ms, "
                             f"p99.9 {q['p999Ms']:.1f} ms (one run, diagnosis)")
+        p2r = st.get("P2r tail with replicas", {})
+        if p2r.get("replicas2") and p2r.get("replicas1"):
+            one, two = p2r["replicas1"], p2r["replicas2"]
+            self.figure("P2r", two["p99OverP50"],
+                        f"2 replicas at {two['rate']:.0f}/s: p50 {two['p50Ms']:.1f} ms, p99 {two['p99Ms']:.1f} ms; "
+                        f"1 replica at {one['rate']:.0f}/s: p50 {one['p50Ms']:.1f} ms, p99 {one['p99Ms']:.1f} ms, "
+                        f"p99/p50 {one['p99OverP50']}")
         p4 = st.get("P4 batch predict", {})
         if p4.get("rowsPerSecond"):
             self.figure("P4", p4["rowsPerSecond"], f"{self.R['steps'].get('data', {}).get('batchRows', 0):,}-row "
@@ -1235,6 +1296,8 @@ class Bench:
                 self.step("P2 predict latency", self.p2)
             if "P4" not in skip:
                 self.step("P4 batch predict", self.p4)
+            if self.own_cluster and "P2r" not in skip:
+                self.step("P2r tail with replicas", self.p2r)
             if self.own_cluster and "P5" not in skip:
                 self.step("P5 start-up and footprint", self.p5)
         finally:
@@ -1287,7 +1350,7 @@ def main():
     ap.add_argument("--runs", type=int, help="runs per figure (default 3, smoke 1)")
     ap.add_argument("--out", help="results folder (default $ML_RUN_DIR/results/<stamp>)")
     ap.add_argument("--chart", help="also copy the chart PNG here (e.g. docs/performance.png)")
-    ap.add_argument("--skip", help="comma-separated figures to skip: P1,P2,P3,P4,P5")
+    ap.add_argument("--skip", help="comma-separated figures to skip: P1,P2,P2r,P3,P4,P5")
     ap.add_argument("--connections", type=int, default=64,
                     help="wrk connections for P1, the same for the floor and the full path (default 64)")
     ap.add_argument("--batch-connections", type=int, default=2, help="wrk connections for P4 (default 2)")
