@@ -55,6 +55,12 @@ class CrossHostTest {
     private static final Duration LOSS_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration REJOIN_TIMEOUT = Duration.ofSeconds(120);
     private static final double R2_FLOOR = 0.6;
+    /**
+     * The learners' AMQP heartbeat (docs/scaling.md): a learner and the broker give up a connection
+     * after two missed heartbeats. Short here so that a long partition outlives it within the test.
+     */
+    private static final Duration AMQP_HEARTBEAT = Duration.ofSeconds(5);
+    private static final Duration CONNECTION_LOSS_TIMEOUT = Duration.ofSeconds(60);
     private static final String MARKER = "-Dmlx.cross-host=";
 
     private Path repo;
@@ -110,7 +116,8 @@ class CrossHostTest {
                     "--ml.prefix=" + PREFIX, "--ml.learner.id=" + id, "--ml.learner.shard=" + SHARDS.get(i - 1),
                     "--ml.learner.data-dir=" + data, "--ml.learner.model-dir=" + models,
                     "--spring.rabbitmq.host=" + net.bridgeAddress(), "--spring.rabbitmq.port=" + forwarder.port(),
-                    "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=ml-learner"),
+                    "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=ml-learner",
+                    "--spring.rabbitmq.requested-heartbeat=" + AMQP_HEARTBEAT.toSeconds() + "s"),
                     LEARNER_PASSWORD));
         }
         long t0 = System.nanoTime();
@@ -157,6 +164,12 @@ class CrossHostTest {
         assertThat(fit.used()).as(fit.toString()).isEqualTo(LEARNERS);
         model = fit.json().get("modelId").asString();
         figures.put("fitMs", fit.latencyMs());
+        for (String id : hostOf.keySet()) {
+            // each machine persisted its member in its own folder, and nobody else's
+            Path models = work.resolve(id).resolve("models");
+            assertThat(models.resolve(id)).as(id + "'s model folder").isNotEmptyDirectory();
+            assertThat(models.toFile().list()).as("folders in " + models).containsExactly(id);
+        }
 
         Http.Reply evaluate = Api.evaluate(api, model, EVALUATE_DEADLINE);
         assertThat(evaluate.status()).as(evaluate.toString()).isEqualTo(200);
@@ -174,7 +187,7 @@ class CrossHostTest {
 
     @Test
     @Order(3)
-    void aMachineCutOffIsDroppedAndTheOthersStillAnswer() {
+    void aMachineCutOffBrieflyIsDroppedAndTheOthersStillAnswer() {
         assumeTrue(model != null, "the fit ran");
         String victim = "learner-2";
         long t0 = System.nanoTime();
@@ -197,7 +210,7 @@ class CrossHostTest {
 
     @Test
     @Order(4)
-    void aMachineBackOnlineRejoinsTheEnsemble() {
+    void aMachineBackOnlineAfterABriefCutRejoinsOnItsOpenConnection() {
         assumeTrue(figures.containsKey("lossDetectedS"), "the link went down");
         String victim = "learner-2";
         int connectionsBefore = forwarder.accepted();
@@ -208,6 +221,7 @@ class CrossHostTest {
         double rejoinS = seconds(t0);
         figures.put("rejoinS", rejoinS);
         figures.put("newAmqpConnectionsOnRejoin", forwarder.accepted() - connectionsBefore);
+        figures.put("learnerConnectionsOpen", forwarder.openFrom(hostOf.get(victim).address()));
         E2eCluster.log("cross-host: %s back online, alive again after %.1f s (%d new AMQP connections)", victim,
                 rejoinS, forwarder.accepted() - connectionsBefore);
 
@@ -219,6 +233,60 @@ class CrossHostTest {
                 });
         figures.put("fullEnsembleAgainS", seconds(t0));
         assertThat(last[0].missing()).as(last[0].toString()).isEmpty();
+    }
+
+    /**
+     * A partition longer than the AMQP heartbeat timeout: the broker gives the learner's connection
+     * up, and the learner must open a new one (and consume its queue again) once the link is back.
+     */
+    @Test
+    @Order(5)
+    void aMachineCutOffPastTheHeartbeatTimeoutReconnectsAndRejoins() {
+        assumeTrue(model != null, "the fit ran");
+        String victim = "learner-3";
+        Netns.Host host = hostOf.get(victim);
+        assertThat(forwarder.openFrom(host.address())).as("open AMQP connections of " + victim).isPositive();
+        int connectionsBefore = forwarder.accepted();
+        long t0 = System.nanoTime();
+        net.linkDown(host);
+        await(victim + " no longer alive").atMost(LOSS_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions().until(() -> !Api.liveLearners(api).contains(victim));
+        figures.put("longCutLossDetectedS", seconds(t0));
+        Http.Reply degraded = Api.predict(api, model, predictRow, PREDICT_DEADLINE);
+        assertThat(degraded.status()).as(degraded.toString()).isEqualTo(200);
+        assertThat(degraded.used()).as(degraded.toString()).isEqualTo(LEARNERS - 1);
+        await("the broker gives up " + victim + "'s connections").atMost(CONNECTION_LOSS_TIMEOUT)
+                .pollInterval(Duration.ofMillis(200)).until(() -> forwarder.openFrom(host.address()) == 0);
+        double brokerGaveUpS = seconds(t0);
+        figures.put("longCutBrokerClosedConnectionS", brokerGaveUpS);
+        E2eCluster.log("cross-host: %s cut off; its AMQP connections closed by the broker after %.1f s", victim,
+                brokerGaveUpS);
+
+        long t1 = System.nanoTime();
+        net.linkUp(host);
+        await(victim + " alive again").atMost(REJOIN_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions().until(() -> Api.liveLearners(api).contains(victim));
+        double rejoinS = seconds(t1);
+        int reconnects = forwarder.accepted() - connectionsBefore;
+        figures.put("longCutRejoinS", rejoinS);
+        figures.put("longCutNewAmqpConnections", reconnects);
+        E2eCluster.log("cross-host: %s back online after %.1f s down, alive again after %.1f s (%d new AMQP connections)",
+                victim, brokerGaveUpS, rejoinS, reconnects);
+        assertThat(reconnects).as("the learner opened a new connection").isPositive();
+
+        Http.Reply[] last = new Http.Reply[1];
+        await("predicts use every member again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    last[0] = Api.predict(api, model, predictRow, PREDICT_DEADLINE);
+                    return last[0].ok() && last[0].used() == LEARNERS;
+                });
+        figures.put("longCutFullEnsembleAgainS", seconds(t1));
+        assertThat(last[0].missing()).as(last[0].toString()).isEmpty();
+        // a fit after the reconnect reaches the learner through its queue again
+        Http.Reply fit = Api.fit(api, "{\"algorithm\":\"linear\",\"quorum\":" + LEARNERS + ",\"deadlineMs\":"
+                + FIT_DEADLINE.toMillis() + "}", FIT_DEADLINE);
+        assertThat(fit.status()).as(fit.toString()).isEqualTo(200);
+        assertThat(fit.used()).as(fit.toString()).isEqualTo(LEARNERS);
     }
 
     @AfterAll

@@ -22,6 +22,7 @@ final class TcpForwarder implements AutoCloseable {
     private final ServerSocket server;
     private final InetSocketAddress target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Socket> clients = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean closed;
 
@@ -51,6 +52,12 @@ final class TcpForwarder implements AutoCloseable {
         return accepted.get();
     }
 
+    /** Relayed connections still open whose client has {@code address}. */
+    long openFrom(String address) {
+        return clients.stream().filter(c -> !c.isClosed())
+                .filter(c -> c.getInetAddress() != null && c.getInetAddress().getHostAddress().equals(address)).count();
+    }
+
     private void acceptLoop() {
         while (!closed) {
             Socket client;
@@ -70,6 +77,7 @@ final class TcpForwarder implements AutoCloseable {
             }
             sockets.add(client);
             sockets.add(upstream);
+            clients.add(client);
             pump(client, upstream, "forwarder-up");
             pump(upstream, client, "forwarder-down");
         }
@@ -91,6 +99,8 @@ final class TcpForwarder implements AutoCloseable {
                 closeQuietly(to);
                 sockets.remove(from);
                 sockets.remove(to);
+                clients.remove(from);
+                clients.remove(to);
             }
         }, name);
         t.setDaemon(true);
@@ -105,6 +115,7 @@ final class TcpForwarder implements AutoCloseable {
             closeQuietly(s);
         }
         sockets.clear();
+        clients.clear();
     }
 
     private static void closeQuietly(AutoCloseable c) {
