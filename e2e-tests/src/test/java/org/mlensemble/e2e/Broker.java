@@ -40,11 +40,31 @@ final class Broker {
     private static final Duration CTL_TIMEOUT = Duration.ofSeconds(90);
 
     private final Path repo;
+    private final String vhost;
+    private final String prefix;
+    private final String testUser;
     private final String testPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
     private String adminAuth;
 
+    /** The shared cluster's broker: vhost {@value #VHOST}, prefix {@value #PREFIX}. */
     Broker(Path repo) {
+        this(repo, VHOST, PREFIX, TEST_USER);
+    }
+
+    /** A vhost of its own, for a topology that must not share the suite's (the cross-host test). */
+    Broker(Path repo, String vhost, String prefix, String testUser) {
         this.repo = repo;
+        this.vhost = vhost;
+        this.prefix = prefix;
+        this.testUser = testUser;
+    }
+
+    String vhost() {
+        return vhost;
+    }
+
+    String prefix() {
+        return prefix;
     }
 
     /** Checks that the broker runs, then gives the suite a fresh vhost, permissions and user. */
@@ -80,19 +100,19 @@ final class Broker {
         if (!mgmt("GET", "/users/ml-api", null).ok() || !mgmt("GET", "/users/ml-learner", null).ok()) {
             require(mgmt("POST", "/definitions", read(repo.resolve("rabbitmq/definitions.json"))));
         }
-        if (mgmt("GET", "/vhosts/" + VHOST, null).ok()) {
-            require(mgmt("DELETE", "/vhosts/" + VHOST, null)); // left over by an aborted run: start clean
+        if (mgmt("GET", "/vhosts/" + vhost, null).ok()) {
+            require(mgmt("DELETE", "/vhosts/" + vhost, null)); // left over by an aborted run: start clean
         }
-        require(mgmt("PUT", "/vhosts/" + VHOST, "{}"));
+        require(mgmt("PUT", "/vhosts/" + vhost, "{}"));
         for (JsonNode p : servicePermissions()) {
             ObjectNode body = Json.object();
             body.put("configure", forPrefix(p.get("configure").asString()));
             body.put("write", forPrefix(p.get("write").asString()));
             body.put("read", forPrefix(p.get("read").asString()));
-            require(mgmt("PUT", "/permissions/" + VHOST + "/" + p.get("user").asString(), Json.write(body)));
+            require(mgmt("PUT", "/permissions/" + vhost + "/" + p.get("user").asString(), Json.write(body)));
         }
-        require(mgmt("PUT", "/users/" + TEST_USER, "{\"password\":\"" + testPassword + "\",\"tags\":\"\"}"));
-        require(mgmt("PUT", "/permissions/" + VHOST + "/" + TEST_USER,
+        require(mgmt("PUT", "/users/" + testUser, "{\"password\":\"" + testPassword + "\",\"tags\":\"\"}"));
+        require(mgmt("PUT", "/permissions/" + vhost + "/" + testUser,
                 "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}"));
     }
 
@@ -106,27 +126,27 @@ final class Broker {
             Shell.run(CTL_TIMEOUT, Map.of(), repo, List.of("rabbitmqctl", "-q", "import_definitions", "--format", "json"),
                     repo.resolve("rabbitmq/definitions.json")).orThrow();
         }
-        if (hasLine(ctl("list_vhosts", "--no-table-headers", "name").orThrow().output(), VHOST)) {
-            ctl("delete_vhost", VHOST).orThrow();
+        if (hasLine(ctl("list_vhosts", "--no-table-headers", "name").orThrow().output(), vhost)) {
+            ctl("delete_vhost", vhost).orThrow();
         }
-        ctl("add_vhost", VHOST).orThrow();
+        ctl("add_vhost", vhost).orThrow();
         for (JsonNode p : servicePermissions()) {
-            ctl("set_permissions", "-p", VHOST, p.get("user").asString(), forPrefix(p.get("configure").asString()),
+            ctl("set_permissions", "-p", vhost, p.get("user").asString(), forPrefix(p.get("configure").asString()),
                     forPrefix(p.get("write").asString()), forPrefix(p.get("read").asString())).orThrow();
         }
-        ctl("delete_user", TEST_USER);
-        ctl("add_user", TEST_USER, testPassword).orThrow();
-        ctl("set_permissions", "-p", VHOST, TEST_USER, ".*", ".*", ".*").orThrow();
+        ctl("delete_user", testUser);
+        ctl("add_user", testUser, testPassword).orThrow();
+        ctl("set_permissions", "-p", vhost, testUser, ".*", ".*", ".*").orThrow();
     }
 
     /** Removes the suite's vhost and user. */
     void cleanup() {
         if (adminAuth != null && mgmt("GET", "/overview", null).ok()) {
-            mgmt("DELETE", "/users/" + TEST_USER, null);
-            mgmt("DELETE", "/vhosts/" + VHOST, null);
+            mgmt("DELETE", "/users/" + testUser, null);
+            mgmt("DELETE", "/vhosts/" + vhost, null);
         } else if (Shell.onPath("rabbitmqctl")) {
-            ctl("delete_user", TEST_USER);
-            ctl("delete_vhost", VHOST);
+            ctl("delete_user", testUser);
+            ctl("delete_vhost", vhost);
         }
     }
 
@@ -162,8 +182,8 @@ final class Broker {
         ConnectionFactory f = new ConnectionFactory();
         f.setHost(HOST);
         f.setPort(PORT);
-        f.setVirtualHost(VHOST);
-        f.setUsername(TEST_USER);
+        f.setVirtualHost(vhost);
+        f.setUsername(testUser);
         f.setPassword(testPassword);
         f.setAutomaticRecoveryEnabled(false);
         f.setConnectionTimeout(3000);
@@ -172,7 +192,7 @@ final class Broker {
 
     /** Messages ready in a queue of the suite's vhost, from the management API (-1 when unknown). */
     long messages(String queue) {
-        Http.Reply r = mgmt("GET", "/queues/" + VHOST + "/" + queue, null);
+        Http.Reply r = mgmt("GET", "/queues/" + vhost + "/" + queue, null);
         return r.ok() && r.json().has("messages") ? r.json().get("messages").asLong() : -1;
     }
 
@@ -185,7 +205,7 @@ final class Broker {
         if (adminAuth == null) {
             return out;
         }
-        Http.Reply r = mgmt("GET", "/vhosts/" + VHOST + "/connections", null);
+        Http.Reply r = mgmt("GET", "/vhosts/" + vhost + "/connections", null);
         if (r.ok() && r.json() != null) {
             for (JsonNode c : r.json()) {
                 JsonNode props = c.get("client_properties");
@@ -229,9 +249,9 @@ final class Broker {
         return Shell.run(CTL_TIMEOUT, Map.of(), repo, cmd);
     }
 
-    /** {@code ^(ml\.jobs|...)$} -> {@code ^(e2e\.jobs|...)$}: the same rights for the suite's names. */
-    static String forPrefix(String regex) {
-        return regex.replace("ml\\.", PREFIX + "\\.");
+    /** {@code ^(ml\.jobs|...)$} -> {@code ^(e2e\.jobs|...)$}: the same rights for this broker prefix's names. */
+    private String forPrefix(String regex) {
+        return regex.replace("ml\\.", prefix + "\\.");
     }
 
     private static boolean hasLine(String text, String value) {
