@@ -2,6 +2,8 @@ package org.mlensemble.api.fit;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.mlensemble.api.membership.LearnerView;
 import org.mlensemble.api.membership.Membership;
 import org.mlensemble.common.messaging.MemberInfo;
@@ -25,10 +27,14 @@ class FitStatusController {
     }
 
     /**
-     * @param state {@code done} when no live learner is still working on it, else {@code running};
-     *              {@code pending} while no learner has reported on it
+     * @param state         {@code done} when no live learner is still working on it, else {@code running};
+     *                      {@code pending} while no learner has reported on it
+     * @param trained       learners holding a trained member (replicas counted each)
+     * @param shards        shards the known learners hold: the members a model expects
+     * @param trainedShards shards with at least one trained replica
      */
-    record FitStatus(String modelId, String state, int trained, int failed, int percent, List<MemberStatus> members) {
+    record FitStatus(String modelId, String state, int trained, int failed, int percent, List<MemberStatus> members,
+            int shards, int trainedShards) {
     }
 
     private final Membership membership;
@@ -44,12 +50,17 @@ class FitStatusController {
         int failed = 0;
         int running = 0;
         int percentSum = 0;
+        Set<String> shards = new TreeSet<>();
+        Set<String> trainedShards = new TreeSet<>();
         for (LearnerView l : membership.learners()) {
             MemberInfo held = l.members().stream().filter(m -> m.modelId().equals(modelId)).findFirst().orElse(null);
             TrainingProgress p = l.training().stream().filter(t -> t.modelId().equals(modelId)).findFirst()
                     .orElse(null);
             MemberStatus s;
+            String shard = l.shard() == null ? l.learnerId() : l.shard();
+            shards.add(shard);
             if (held != null) {
+                trainedShards.add(held.shard() == null ? shard : held.shard());
                 s = new MemberStatus(l.learnerId(), l.shard(), l.alive(), "trained", 100, null, held.rows(),
                         held.trainMs());
                 trained++;
@@ -69,6 +80,6 @@ class FitStatusController {
         String state = trained + failed == 0 && members.stream().allMatch(m -> "pending".equals(m.phase())) ? "pending"
                 : running == 0 ? "done" : "running";
         int percent = members.isEmpty() ? 0 : percentSum / members.size();
-        return new FitStatus(modelId, state, trained, failed, percent, members);
+        return new FitStatus(modelId, state, trained, failed, percent, members, shards.size(), trainedShards.size());
     }
 }

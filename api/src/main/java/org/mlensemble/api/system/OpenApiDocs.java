@@ -38,7 +38,9 @@ class OpenApiDocs {
         return new OpenAPI()
                 .info(new Info().title("ml-ensemble").version("1")
                         .description("A distributed ensemble of weak learners over RabbitMQ. Every answer says how "
-                                + "many members made it (members.used of members.expected) and which are missing."))
+                                + "many members made it (members.used of members.expected) and which are missing. Members are "
+                                + "shards: replicas of a shard count once, and members.servedBy names the learner "
+                                + "that served each shard."))
                 .components(new Components()
                         .addSchemas("Problem", new ObjectSchema()
                                 .addProperty("title", new StringSchema())
@@ -66,7 +68,8 @@ class OpenApiDocs {
                     "{\"modelId\": \"m-20261126-072220-9a69f3\", \"dataset\": \"house_pricing\", \"target\": "
                             + "\"SalePrice\", \"algorithm\": \"linear\", \"params\": {\"epochs\": 10, \"learningRate\": "
                             + "0.05, \"l2\": 0.0, \"loss\": \"squared\"}, \"seed\": 42, \"members\": {\"used\": 3, "
-                            + "\"expected\": 4, \"missing\": [\"learner-4\"]}, \"learners\": [{\"learnerId\": "
+                            + "\"expected\": 4, \"missing\": [\"D\"], \"servedBy\": {\"A\": \"learner-1\", \"B\": "
+                            + "\"learner-2\", \"C\": \"learner-3\"}}, \"learners\": [{\"learnerId\": "
                             + "\"learner-1\", \"shard\": \"A\", \"status\": \"trained\", \"rows\": 500, \"trainMs\": "
                             + "891}, {\"learnerId\": \"learner-4\", \"status\": \"missing\", \"reason\": \"not alive\"}],"
                             + " \"elapsedMs\": 2581}",
@@ -80,7 +83,7 @@ class OpenApiDocs {
                             + "\"rmse\": 40082.2, \"mae\": 28303.3, \"r2\": 0.861, \"rmsle\": 0.196, \"r2_score\": 0.861,"
                             + " \"mean_absolute_error\": 28303.3, \"mean_squared_error\": 1.6066e9, "
                             + "\"mean_squared_log_error\": 0.0382, \"members\": {\"used\": 4, \"expected\": 4, "
-                            + "\"missing\": []}, \"memberMetrics\": {\"learner-1\": {\"rows\": 600, \"rmse\": 44272.5, "
+                            + "\"missing\": [], \"servedBy\": {\"A\": \"learner-1\"}}, \"memberMetrics\": {\"learner-1\": {\"rows\": 600, \"rmse\": 44272.5, "
                             + "\"mae\": 33265.8, \"r2\": 0.830}}, \"withoutMember\": {\"learner-1\": {\"rows\": 600, "
                             + "\"r2\": 0.856}}}",
                     Map.of("409", "{\"title\": \"No model yet\", \"status\": 409, \"detail\": \"No model has been "
@@ -94,7 +97,8 @@ class OpenApiDocs {
                                     + "\"Neighborhood\": [\"CollgCr\", \"Veenker\"]}"),
                     "{\"Prediction\": 208915.3, \"ProblemType\": \"regression\", \"Predictions\": [208915.3, "
                             + "171533.0], \"modelId\": \"m-20261126-072220-9a69f3\", \"members\": {\"used\": 4, "
-                            + "\"expected\": 4, \"missing\": []}, \"elapsedMs\": 6}",
+                            + "\"expected\": 4, \"missing\": [], \"servedBy\": {\"A\": \"learner-1\", \"B\": "
+                            + "\"learner-6\", \"C\": \"learner-3\", \"D\": \"learner-4\"}}, \"elapsedMs\": 6}",
                     Map.of("400", "{\"title\": \"Bad request\", \"status\": 400, \"detail\": \"unknown column(s) "
                             + "[Foo]; this model was trained on 79 feature columns: [...]\"}",
                             "409", "{\"title\": \"No model yet\", \"status\": 409, \"detail\": \"No model has been "
@@ -107,14 +111,15 @@ class OpenApiDocs {
                     "[{\"modelId\": \"m-20261126-072220-9a69f3\", \"dataset\": \"house_pricing\", \"target\": "
                             + "\"SalePrice\", \"algorithm\": \"linear\", \"seed\": 42, \"createdAt\": 1795677740000, "
                             + "\"members\": 4, \"liveMembers\": 4, \"holders\": [\"learner-1\", \"learner-2\", "
-                            + "\"learner-3\", \"learner-4\"]}]");
+                            + "\"learner-3\", \"learner-4\"], \"shards\": 4, \"liveShards\": 4}]");
             get(api, "/v1/ml-distributed/learners", "Every learner heard from, alive or not",
                     "[{\"learnerId\": \"learner-1\", \"shard\": \"A\", \"alive\": true, \"members\": [], "
                             + "\"training\": [], \"loadFailures\": 0}]");
             get(api, "/v1/ml-distributed/models/{modelId}", "One model version with every member's provenance",
                     "{\"modelId\": \"m-20261126-072220-9a69f3\", \"dataset\": \"house_pricing\", \"target\": "
                             + "\"SalePrice\", \"algorithm\": \"linear\", \"seed\": 42, \"holders\": [\"learner-1\"], "
-                            + "\"liveHolders\": [\"learner-1\"], \"members\": [{\"learnerId\": \"learner-1\", "
+                            + "\"liveHolders\": [\"learner-1\"], \"shards\": {\"A\": {\"holders\": [\"learner-1\"], "
+                            + "\"liveHolders\": [\"learner-1\"]}}, \"members\": [{\"learnerId\": \"learner-1\", "
                             + "\"shard\": \"A\", \"rows\": 500, \"trainMs\": 891, \"provenance\": {\"tribuoVersion\": "
                             + "\"4.3.2\", \"memberSeed\": \"-3217725163271226447\"}}]}");
             get(api, "/v1/ml-distributed/ping", "A broker-free answer: the HTTP floor of the benchmarks",

@@ -24,4 +24,15 @@ class NamesTest {
         }
         assertThat(Names.isSafeName(null)).isFalse();
     }
+
+    @Test
+    void shardNamesAreSafeNamesOfAtMostSixteenCharacters() {
+        for (String ok : List.of("A", "D", "east-1", "x".repeat(16))) {
+            assertThat(Names.isShardName(ok)).as(ok).isTrue();
+        }
+        for (String bad : List.of("", "../A", "A/B", "x".repeat(17), ".A")) {
+            assertThat(Names.isShardName(bad)).as("'%s'", bad).isFalse();
+        }
+        assertThat(Names.isShardName(null)).isFalse();
+    }
 }
