@@ -9,6 +9,7 @@ import org.mlensemble.learner.training.MemberTrainer;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.HeadersExchange;
 import org.springframework.amqp.core.Queue;
@@ -22,7 +23,10 @@ import org.springframework.context.annotation.Configuration;
  *   <li>its own durable queue, bound to the jobs fanout, expiring when the learner is gone for long;</li>
  *   <li>rejected jobs are dead-lettered through a headers exchange that keeps only
  *       {@code x-first-death-reason = rejected}: expired predicts are dropped, not hoarded;</li>
- *   <li>the presence fanout its heartbeats go to.</li>
+ *   <li>the presence fanout its heartbeats go to;</li>
+ *   <li>the sync direct exchange and this learner's own sync queue (exclusive, auto-delete: it
+ *       lives as long as the learner), bound by its shard and by its id, where the replicas of
+ *       its shard ask what it holds and fetch copies.</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -51,6 +55,19 @@ class LearnerConfiguration {
         FanoutExchange presence = new FanoutExchange(topology.presenceExchange(), true, false);
         return new Declarables(jobs, dlx, deadLetters, poisonOnly, presence,
                 BindingBuilder.bind(learnerQueue).to(jobs));
+    }
+
+    @Bean
+    Queue syncQueue(Topology topology, LearnerProperties props) {
+        return QueueBuilder.nonDurable(topology.syncQueue(props.id())).exclusive().autoDelete().build();
+    }
+
+    @Bean
+    Declarables syncTopology(Topology topology, LearnerProperties props, Queue syncQueue) {
+        DirectExchange sync = new DirectExchange(topology.syncExchange(), true, false);
+        return new Declarables(sync,
+                BindingBuilder.bind(syncQueue).to(sync).with(topology.syncShardKey(props.shard())),
+                BindingBuilder.bind(syncQueue).to(sync).with(topology.syncLearnerKey(props.id())));
     }
 
     @Bean
