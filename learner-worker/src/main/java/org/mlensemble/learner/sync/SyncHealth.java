@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
  * The start-up sync's progress, as a detail of the learner's health. Always up: a learner that
  * syncs still serves what it holds, and readiness is about taking jobs.
  */
-@Component("sync")
+@Component("replicaSync")
 class SyncHealth implements HealthIndicator {
 
     private final SyncState state;
