@@ -83,7 +83,7 @@ class LateReplicaTest {
     void aLearnerStartedWithAnEmptyDiskCopiesItsShardFromAReplicaBeforeItAnnounces() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> liveLearners().contains(X));
         Http.Response fit = Http.post(api("/v1/ml-distributed/fit"),
-                "{\"algorithm\": \"forest\", \"params\": {\"trees\": 10}, \"seed\": 11}");
+                "{\"algorithm\": \"forest\", \"params\": {\"trees\": 25}, \"seed\": 11}");
         assertThat(fit.status()).as(fit.toString()).isEqualTo(200);
         String modelId = fit.body().get("modelId").asString();
         String rows = Http.json(testRows(5));
@@ -93,7 +93,7 @@ class LateReplicaTest {
 
         List<Heartbeat> heardFromY = new CopyOnWriteArrayList<>();
         try (Channel presence = listen(heardFromY)) {
-            startLearner(Y, root.resolve("y"), "ml.learner.sync.chunk-bytes=65536");
+            startLearner(Y, root.resolve("y"));
             await().atMost(Duration.ofSeconds(60)).until(() -> !heardFromY.isEmpty());
         }
 

@@ -28,8 +28,9 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 /**
  * The requesting side of peer sync over the broker: one channel of its own, consuming direct
  * reply-to, so that an inventory gathers the answers of every peer (Spring's request-reply
- * completes on the first one). Requests are published mandatory: a fetch from a peer that has
- * gone comes back unroutable at once instead of waiting for the timeout. Used by one thread.
+ * completes on the first one). Requests are published mandatory: an inventory request of a learner
+ * alone on its shard, or a fetch from a peer that has gone, comes back unroutable at once instead
+ * of waiting out the window or the timeout. Used by one thread.
  */
 final class AmqpSyncTransport implements SyncTransport, AutoCloseable {
 
@@ -77,12 +78,13 @@ final class AmqpSyncTransport implements SyncTransport, AutoCloseable {
         BlockingQueue<Reply> q = new LinkedBlockingQueue<>();
         pending.put(id, q);
         try {
-            publish(topology.syncShardKey(request.shard()), INVENTORY, id, MessageCodec.encode(request), false);
+            // mandatory: with no replica bound to the shard, the request comes back at once
+            publish(topology.syncShardKey(request.shard()), INVENTORY, id, MessageCodec.encode(request), true);
             long end = System.nanoTime() + props.inventoryWindow().toNanos();
             long left;
             while ((left = end - System.nanoTime()) > 0) {
                 Reply r = q.poll(left, TimeUnit.NANOSECONDS);
-                if (r == null) {
+                if (r == null || UNROUTABLE.equals(r.status())) {
                     break;
                 }
                 try {

@@ -120,11 +120,17 @@ final class ReplicaSync {
             checkInterrupted();
             String peer = source.getKey();
             Path staged = learner.stagingFolder(modelId);
+            long started = System.nanoTime();
             try {
+                long bytes = 0;
                 for (SyncFile f : source.getValue()) {
                     fetch(peer, FetchRequest.MEMBER, modelId, f, staged.resolve(f.path()));
+                    bytes += f.size();
                 }
+                long fetched = System.nanoTime();
                 learner.adopt(staged, peer);
+                log.info("sync: member {} ({} bytes) from {}: fetched in {} ms, loaded in {} ms", modelId, bytes, peer,
+                        (fetched - started) / 1_000_000, (System.nanoTime() - fetched) / 1_000_000);
                 return true;
             } catch (SyncException | IOException | UncheckedIOException e) {
                 log.warn("sync: member {} from {} refused: {}", modelId, peer, e.getMessage());

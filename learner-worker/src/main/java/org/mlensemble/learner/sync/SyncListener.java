@@ -50,7 +50,7 @@ class SyncListener {
             if (AmqpSyncTransport.INVENTORY.equals(kind)) {
                 InventoryRequest r = MessageCodec.decode(message.getBody(), InventoryRequest.class);
                 if (props.id().equals(r.learnerId())) {
-                    return; // our own request, through our own binding
+                    return; // our own request (a restart of this learner while its old queue lingers)
                 }
                 log.info("sync: {} asks what shard {} holds", r.learnerId(), r.shard());
                 reply(mp, MessageCodec.encode(holdings.inventory()), AmqpSyncTransport.OK, -1);

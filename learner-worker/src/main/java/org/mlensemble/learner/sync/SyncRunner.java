@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.time.Duration;
 import org.mlensemble.common.messaging.Topology;
+import org.mlensemble.learner.system.SyncTopology;
 import org.mlensemble.learner.training.Learner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +31,14 @@ class SyncRunner implements SmartLifecycle {
     private final SyncProperties props;
     private final ConnectionFactory connections;
     private final Topology topology;
+    private final SyncTopology syncTopology;
     private final Timer timer;
     private volatile Thread thread;
     private volatile boolean running;
 
     SyncRunner(Learner learner, Holdings holdings, SyncState state, SyncProperties props, ConnectionFactory connections,
-            Topology topology, MeterRegistry meters) {
+            Topology topology, SyncTopology syncTopology, MeterRegistry meters) {
+        this.syncTopology = syncTopology;
         this.learner = learner;
         this.holdings = holdings;
         this.state = state;
@@ -52,6 +55,7 @@ class SyncRunner implements SmartLifecycle {
     public void start() {
         running = true;
         if (!props.enabled()) {
+            syncTopology.bindShard();
             state.finish("off");
             return;
         }
@@ -78,6 +82,8 @@ class SyncRunner implements SmartLifecycle {
             log.error("sync failed; announcing what this learner holds", e);
         } finally {
             timer.record(Duration.ofNanos(System.nanoTime() - started));
+            // from now on the replicas of the shard that start later may copy from this learner
+            syncTopology.bindShard();
             state.finish(outcome);
         }
     }

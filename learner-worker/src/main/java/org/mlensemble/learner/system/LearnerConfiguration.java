@@ -1,16 +1,12 @@
 package org.mlensemble.learner.system;
 
-import com.rabbitmq.client.Channel;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import org.mlensemble.common.messaging.Topology;
+import org.mlensemble.learner.sync.SyncState;
 import org.mlensemble.learner.training.Learner;
 import org.mlensemble.learner.training.MemberStore;
 import org.mlensemble.learner.training.MemberTrainer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
@@ -18,9 +14,7 @@ import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.HeadersExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
-import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -33,13 +27,11 @@ import org.springframework.context.annotation.Configuration;
  *   <li>the presence fanout its heartbeats go to;</li>
  *   <li>the sync direct exchange and this learner's own sync queue (exclusive, auto-delete: it
  *       lives as long as the learner), bound by its shard and by its id, where the replicas of
- *       its shard ask what it holds and fetch copies.</li>
+ *       its shard ask what it holds and fetch copies: declared by {@link SyncTopology}.</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
 class LearnerConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(LearnerConfiguration.class);
 
     @Bean
     Topology topology(BrokerProperties broker) {
@@ -66,7 +58,7 @@ class LearnerConfiguration {
                 BindingBuilder.bind(learnerQueue).to(jobs));
     }
 
-    /** Named for the sync listener; declared by {@link #syncTopology}, never by RabbitAdmin. */
+    /** Named for the sync listener; declared by {@link SyncTopology}, never by RabbitAdmin. */
     @Bean
     Queue syncQueue(Topology topology, LearnerProperties props) {
         Queue q = QueueBuilder.nonDurable(topology.syncQueue(props.id())).exclusive().autoDelete().build();
@@ -74,33 +66,10 @@ class LearnerConfiguration {
         return q;
     }
 
-    /**
-     * The peer-sync exchange and queue, declared on every new connection by hand rather than by
-     * RabbitAdmin: a broker whose permissions predate peer sync refuses them, and RabbitAdmin
-     * would then declare nothing at all, the job queue included. Here the refusal costs the sync
-     * only, with a warning that says what to grant.
-     */
     @Bean
-    ConnectionListener syncTopology(ConnectionFactory connections, Topology topology, LearnerProperties props) {
-        ConnectionListener listener = connection -> declareSync(connection, topology, props);
-        connections.addConnectionListener(listener);
-        return listener;
-    }
-
-    private static void declareSync(Connection connection, Topology topology, LearnerProperties props) {
-        String queue = topology.syncQueue(props.id());
-        try (Channel ch = connection.createChannel(false)) {
-            ch.exchangeDeclare(topology.syncExchange(), "direct", true);
-            ch.queueDeclare(queue, false, true, true, null);
-            ch.queueBind(queue, topology.syncExchange(), topology.syncShardKey(props.shard()));
-            ch.queueBind(queue, topology.syncExchange(), topology.syncLearnerKey(props.id()));
-        } catch (IOException | TimeoutException | RuntimeException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            log.warn("the broker refused the peer-sync topology ({} / {}): this learner neither copies from nor serves"
-                    + " the replicas of its shard. Grant the permissions of rabbitmq/definitions.json"
-                    + " (ML_RABBIT_IMPORT_DEFINITIONS=always bin/mlcluster up). Cause: {}", topology.syncExchange(), queue,
-                    cause.getMessage());
-        }
+    SyncTopology syncTopology(ConnectionFactory connections, Topology topology, LearnerProperties props,
+            SyncState syncState) {
+        return new SyncTopology(connections, topology, props, syncState);
     }
 
     @Bean
