@@ -46,6 +46,12 @@ final class Http {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build()).join();
     }
 
+    /** A body that is not JSON, such as Prometheus' text format. */
+    static String getText(String url) {
+        return CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).join().body();
+    }
+
     private static CompletableFuture<Response> send(HttpRequest request) {
         long started = System.nanoTime();
         return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {

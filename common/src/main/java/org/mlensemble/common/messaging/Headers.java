@@ -14,6 +14,15 @@ public final class Headers {
 
     public static final int PROTOCOL_VERSION = 1;
 
+    /** Which peer-sync request a message carries: {@code inventory} or {@code fetch}. */
+    public static final String SYNC_REQUEST = "x-ml-sync";
+
+    /** Outcome of a sync fetch: {@code ok}, {@code missing} (not held, or gone) or {@code refused}. */
+    public static final String SYNC_STATUS = "x-ml-sync-status";
+
+    /** Size in bytes of the whole file a fetched chunk belongs to. */
+    public static final String SYNC_FILE_SIZE = "x-ml-sync-file-size";
+
     private Headers() {
     }
 }

@@ -52,4 +52,32 @@ public record Topology(String prefix) {
     public String presenceQueuePrefix() {
         return prefix + ".presence.";
     }
+
+    /**
+     * Direct exchange of peer sync between replicas: inventory requests are routed by
+     * {@link #syncShardKey(String)} to every learner of a shard, fetches by
+     * {@link #syncLearnerKey(String)} to one learner.
+     */
+    public String syncExchange() {
+        return prefix + ".sync";
+    }
+
+    /** A learner's own sync queue (exclusive, auto-delete): it lives exactly as long as the learner. */
+    public String syncQueue(String learnerId) {
+        if (!Names.isSafeName(learnerId)) {
+            throw new IllegalArgumentException("learner id must match " + Names.SAFE_NAME + " without '..': "
+                    + learnerId);
+        }
+        return prefix + ".sync." + learnerId;
+    }
+
+    /** Routing key reaching every learner that holds {@code shard}. */
+    public String syncShardKey(String shard) {
+        return "shard." + shard;
+    }
+
+    /** Routing key reaching one learner. */
+    public String syncLearnerKey(String learnerId) {
+        return "learner." + learnerId;
+    }
 }

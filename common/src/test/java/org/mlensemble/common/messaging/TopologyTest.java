@@ -18,6 +18,15 @@ class TopologyTest {
         assertThat(t.deadLetterQueue()).isEqualTo("mle-test_1.dead-letter");
         assertThat(t.presenceExchange()).isEqualTo("mle-test_1.presence");
         assertThat(t.presenceQueuePrefix()).isEqualTo("mle-test_1.presence.");
+        assertThat(t.syncExchange()).isEqualTo("mle-test_1.sync");
+        assertThat(t.syncQueue("learner-a")).isEqualTo("mle-test_1.sync.learner-a");
+        assertThat(t.syncShardKey("A")).isEqualTo("shard.A");
+        assertThat(t.syncLearnerKey("learner-a")).isEqualTo("learner.learner-a");
+    }
+
+    @Test
+    void syncQueueRefusesAnUnsafeLearnerId() {
+        assertThrows(IllegalArgumentException.class, () -> new Topology("ml").syncQueue("../x"));
     }
 
     @Test

@@ -13,6 +13,8 @@ import org.mlensemble.common.messaging.Names;
 import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.common.messaging.ReplyStatus;
 import org.mlensemble.learner.presence.PresencePublisher;
+import org.mlensemble.learner.sync.SyncProperties;
+import org.mlensemble.learner.sync.SyncState;
 import org.mlensemble.learner.system.LearnerProperties;
 import org.mlensemble.learner.training.Learner;
 import org.slf4j.Logger;
@@ -41,9 +43,13 @@ class JobListener {
     private final Clock clock;
     private final MeterRegistry meters;
     private final PresencePublisher presence;
+    private final SyncState sync;
+    private final SyncProperties syncProps;
 
     JobListener(Learner learner, RabbitTemplate rabbit, LearnerProperties props, Clock clock, MeterRegistry meters,
-            PresencePublisher presence) {
+            PresencePublisher presence, SyncState sync, SyncProperties syncProps) {
+        this.sync = sync;
+        this.syncProps = syncProps;
         this.presence = presence;
         this.learner = learner;
         this.rabbit = rabbit;
@@ -97,6 +103,7 @@ class JobListener {
         if (!Names.isSafeName(job.modelId())) {
             throw new MalformedMessageException("fit job with an invalid modelId: " + job.modelId());
         }
+        awaitSyncedData();
         JobReply reply = learner.fit(job);
         presence.announce();
         if (reply.ok() && reply.member() != null && reply.workMs() > 0) {
@@ -105,6 +112,20 @@ class JobListener {
             meters.summary("ml.learner.training.rows").record(reply.member().rows());
         }
         return reply;
+    }
+
+    /**
+     * A learner that starts with an empty disk copies its shard from a replica first: a fit
+     * that arrives meanwhile waits for the data instead of failing on a missing shard.
+     */
+    private void awaitSyncedData() {
+        try {
+            if (!sync.awaitData(syncProps.announceTimeout())) {
+                log.warn("fit starts before the start-up sync has copied the dataset files");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static PredictJob validPredict(byte[] body) {

@@ -1,9 +1,12 @@
 package org.mlensemble.learner.presence;
 
+import java.time.Clock;
 import java.util.concurrent.ScheduledFuture;
 import org.mlensemble.common.messaging.Heartbeat;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.Topology;
+import org.mlensemble.learner.sync.SyncProperties;
+import org.mlensemble.learner.sync.SyncState;
 import org.mlensemble.learner.system.LearnerProperties;
 import org.mlensemble.learner.training.Learner;
 import org.slf4j.Logger;
@@ -20,6 +23,11 @@ import org.springframework.stereotype.Component;
  * Publishes this learner's heartbeat to the presence fanout. The heartbeat is the only state the
  * api instances have, so it carries the members held and the fits in progress. On graceful
  * shutdown a last heartbeat says the learner is leaving.
+ * <p>
+ * The first heartbeat waits for the start-up sync from the replicas of the shard: a learner that
+ * joins late is waited for by the api from its first heartbeat on, so it must hold its shard's
+ * members by then. A sync that takes longer than {@code ml.learner.sync.announce-timeout} does not
+ * keep the learner out for ever: it announces what it holds, with a warning.
  */
 @Component
 public class PresencePublisher implements SmartLifecycle {
@@ -31,11 +39,19 @@ public class PresencePublisher implements SmartLifecycle {
     private final Topology topology;
     private final LearnerProperties props;
     private final TaskScheduler scheduler;
+    private final SyncState sync;
+    private final SyncProperties syncProps;
+    private final Clock clock;
     private volatile ScheduledFuture<?> task;
     private volatile boolean brokerDown;
+    private volatile long startedAt;
+    private volatile boolean announced;
 
     PresencePublisher(Learner learner, RabbitTemplate rabbit, Topology topology, LearnerProperties props,
-            TaskScheduler scheduler) {
+            TaskScheduler scheduler, SyncState sync, SyncProperties syncProps, Clock clock) {
+        this.sync = sync;
+        this.syncProps = syncProps;
+        this.clock = clock;
         this.learner = learner;
         this.rabbit = rabbit;
         this.topology = topology;
@@ -53,6 +69,9 @@ public class PresencePublisher implements SmartLifecycle {
     }
 
     void publish(boolean leaving) {
+        if (!leaving && !mayAnnounce()) {
+            return;
+        }
         Heartbeat hb = learner.heartbeat(leaving);
         MessageProperties mp = new MessageProperties();
         mp.setContentType(MessageProperties.CONTENT_TYPE_JSON);
@@ -72,8 +91,24 @@ public class PresencePublisher implements SmartLifecycle {
         }
     }
 
+    private boolean mayAnnounce() {
+        if (announced) {
+            return true;
+        }
+        if (sync.isDone()) {
+            announced = true;
+        } else if (clock.millis() - startedAt > syncProps.announceTimeout().toMillis()) {
+            log.warn("the start-up sync has not ended after {}; announcing what this learner holds ({})",
+                    syncProps.announceTimeout(), sync.progressLine());
+            announced = true;
+        }
+        return announced;
+    }
+
     @Override
     public void start() {
+        startedAt = clock.millis();
+        sync.whenDone(this::announce);
         task = scheduler.scheduleAtFixedRate(() -> publish(false), props.heartbeatInterval());
     }
 

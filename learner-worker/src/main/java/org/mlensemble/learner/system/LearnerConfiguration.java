@@ -3,6 +3,7 @@ package org.mlensemble.learner.system;
 import java.time.Clock;
 import java.util.Map;
 import org.mlensemble.common.messaging.Topology;
+import org.mlensemble.learner.sync.SyncState;
 import org.mlensemble.learner.training.Learner;
 import org.mlensemble.learner.training.MemberStore;
 import org.mlensemble.learner.training.MemberTrainer;
@@ -13,6 +14,7 @@ import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.HeadersExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,7 +24,10 @@ import org.springframework.context.annotation.Configuration;
  *   <li>its own durable queue, bound to the jobs fanout, expiring when the learner is gone for long;</li>
  *   <li>rejected jobs are dead-lettered through a headers exchange that keeps only
  *       {@code x-first-death-reason = rejected}: expired predicts are dropped, not hoarded;</li>
- *   <li>the presence fanout its heartbeats go to.</li>
+ *   <li>the presence fanout its heartbeats go to;</li>
+ *   <li>the sync direct exchange and this learner's own sync queue (exclusive, auto-delete: it
+ *       lives as long as the learner), bound by its shard and by its id, where the replicas of
+ *       its shard ask what it holds and fetch copies: declared by {@link SyncTopology}.</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -51,6 +56,20 @@ class LearnerConfiguration {
         FanoutExchange presence = new FanoutExchange(topology.presenceExchange(), true, false);
         return new Declarables(jobs, dlx, deadLetters, poisonOnly, presence,
                 BindingBuilder.bind(learnerQueue).to(jobs));
+    }
+
+    /** Named for the sync listener; declared by {@link SyncTopology}, never by RabbitAdmin. */
+    @Bean
+    Queue syncQueue(Topology topology, LearnerProperties props) {
+        Queue q = QueueBuilder.nonDurable(topology.syncQueue(props.id())).exclusive().autoDelete().build();
+        q.setShouldDeclare(false);
+        return q;
+    }
+
+    @Bean
+    SyncTopology syncTopology(ConnectionFactory connections, Topology topology, LearnerProperties props,
+            SyncState syncState) {
+        return new SyncTopology(connections, topology, props, syncState);
     }
 
     @Bean

@@ -195,6 +195,81 @@ public final class Learner {
                 infos, List.copyOf(progress.values()), leaving, loadFailures.size());
     }
 
+    /** True when this learner holds a member of {@code modelId}. */
+    public boolean holds(String modelId) {
+        return members.containsKey(modelId);
+    }
+
+    /** What this learner holds, newest first. */
+    public List<MemberInfo> memberInfos() {
+        return members.values().stream().map(Member::info)
+                .sorted(Comparator.comparingLong(MemberInfo::createdAt).reversed()).toList();
+    }
+
+    public String learnerId() {
+        return settings.learnerId();
+    }
+
+    public String shard() {
+        return settings.shard();
+    }
+
+    public int retention() {
+        return settings.retention();
+    }
+
+    public Path dataDir() {
+        return settings.dataDir();
+    }
+
+    /** The folder a held member is stored in. */
+    public Path memberFolder(String modelId) {
+        return store.folder(modelId);
+    }
+
+    /** A fresh folder to assemble a copy of {@code modelId} in, for {@link #adopt}. */
+    public Path stagingFolder(String modelId) {
+        return store.stagingFolder(modelId);
+    }
+
+    /** Drops a staging folder that will not be adopted. */
+    public void discard(Path staged) {
+        store.discard(staged);
+    }
+
+    /**
+     * Takes over a member copied from a replica of this shard and assembled in
+     * {@code staged} (see {@link MemberStore#stagingFolder}): the same files the peer trained, so
+     * the same predictions. The metadata names this learner, as if it had trained the member, with
+     * {@code copiedFrom} in the provenance. A member held meanwhile (a fit trained it) is kept and
+     * the copy dropped.
+     *
+     * @return true when the copy was installed
+     * @throws IOException when the copy does not load, or is not of this shard
+     */
+    public boolean adopt(Path staged, String fromPeer) throws IOException {
+        // a fit of the same model that runs or ran meanwhile wins: its member is the same anyway
+        Member installed = store.install(staged, info -> {
+            if (!settings.shard().equals(info.shard())) {
+                throw new DataException("a member of shard " + info.shard() + ", not " + settings.shard());
+            }
+            Map<String, String> provenance = new java.util.LinkedHashMap<>(
+                    info.provenance() == null ? Map.of() : info.provenance());
+            provenance.put("copiedFrom", fromPeer);
+            return new MemberInfo(info.modelId(), settings.learnerId(), info.shard(), info.dataset(), info.target(),
+                    info.algorithm(), info.params(), info.seed(), info.sampling(), info.createdAt(),
+                    info.trainedAt(), info.rows(), info.features(), info.trainMs(), info.holdoutRmse(),
+                    provenance);
+        }, id -> members.containsKey(id) || fitsInFlight.containsKey(id));
+        if (installed == null) {
+            return false;
+        }
+        members.putIfAbsent(installed.info().modelId(), installed);
+        prune();
+        log.info("copied member {} from {}", installed.info().modelId(), fromPeer);
+        return true;
+    }
+
     public int memberCount() {
         return members.size();
     }

@@ -72,6 +72,72 @@ public final class MemberStore {
         }
     }
 
+    /** The folder a stored member lives in (it may not exist). */
+    public Path folder(String modelId) {
+        return root.resolve(modelId);
+    }
+
+    /**
+     * A new, empty folder to assemble a member copied from a peer in; a dot folder, so that an
+     * interrupted copy is cleaned at the next start like an interrupted save.
+     */
+    public Path stagingFolder(String modelId) {
+        Path tmp = root.resolve("." + modelId + ".sync-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(tmp);
+            return tmp;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + tmp + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Moves a member assembled in a {@link #stagingFolder staging folder} into place, atomically,
+     * after loading it: a folder that does not load is refused and deleted. {@code rewrite} adapts
+     * the metadata to this learner (the copy was recorded by the peer that trained it); the Tribuo
+     * file is kept byte for byte.
+     *
+     * @param skip model ids not to install (held already): the staging folder is deleted
+     * @return the installed member, or null when skipped
+     */
+    public Member install(Path staged, java.util.function.UnaryOperator<MemberInfo> rewrite,
+            java.util.function.Predicate<String> skip) throws IOException {
+        try {
+            Member copied = load(staged);
+            String id = copied.info().modelId();
+            if (!org.mlensemble.common.messaging.Names.isSafeName(id)) {
+                throw new IOException("invalid model id " + id);
+            }
+            if (skip.test(id)) {
+                deleteQuietly(staged);
+                return null;
+            }
+            MemberInfo info = rewrite.apply(copied.info());
+            Files.write(staged.resolve(META_FILE), MessageCodec.encode(new StoredMeta(info, copied.encoding())));
+            Path target = root.resolve(id);
+            if (Files.exists(target)) {
+                deleteTree(target);
+            }
+            try {
+                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(staged, target);
+            }
+            return new Member(copied.model(), copied.encoding(), info, copied.clip(), copied.linear());
+        } catch (RuntimeException | IOException e) {
+            deleteQuietly(staged);
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a staging folder that will not be installed. */
+    public void discard(Path staged) {
+        deleteQuietly(staged);
+    }
+
     /** Loads every stored member; a folder that fails to load is reported, not fatal. */
     public Loaded loadAll() {
         List<Member> members = new ArrayList<>();

@@ -143,6 +143,57 @@ class MemberStoreTest {
         assertThat(e).hasMessageContaining("m-1");
     }
 
+    @Test
+    void installMovesACopyIntoPlaceWithRewrittenMetadataAndTheModelFileUntouched() throws IOException {
+        MemberStore peer = new MemberStore(root.resolve("peer"));
+        peer.save(train("m-1", "forest"));
+        MemberStore mine = new MemberStore(root.resolve("mine"));
+        Path staged = mine.stagingFolder("m-1");
+        for (String f : List.of(MemberStore.MODEL_FILE, MemberStore.META_FILE)) {
+            Files.copy(peer.folder("m-1").resolve(f), staged.resolve(f));
+        }
+
+        Member installed = mine.install(staged, info -> new org.mlensemble.common.messaging.MemberInfo(info.modelId(),
+                "learner-b", info.shard(), info.dataset(), info.target(), info.algorithm(), info.params(), info.seed(),
+                info.sampling(), info.createdAt(), info.trainedAt(), info.rows(), info.features(), info.trainMs(),
+                info.holdoutRmse(), info.provenance()), id -> false);
+
+        assertThat(installed.info().learnerId()).isEqualTo("learner-b");
+        assertThat(staged).doesNotExist();
+        assertThat(Files.readAllBytes(mine.folder("m-1").resolve(MemberStore.MODEL_FILE)))
+            .isEqualTo(Files.readAllBytes(peer.folder("m-1").resolve(MemberStore.MODEL_FILE)));
+        assertThat(mine.loadAll().members()).extracting(m -> m.info().learnerId()).containsExactly("learner-b");
+    }
+
+    @Test
+    void installRefusesACopyThatDoesNotLoadAndLeavesNothing() throws IOException {
+        MemberStore mine = new MemberStore(root);
+        Path staged = mine.stagingFolder("m-1");
+        Files.write(staged.resolve(MemberStore.MODEL_FILE), new byte[] {1, 2, 3});
+        Files.writeString(staged.resolve(MemberStore.META_FILE), "{}");
+
+        assertThrows(IOException.class, () -> mine.install(staged, info -> info, id -> false));
+
+        try (var files = Files.list(root)) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void installSkipsAModelHeldMeanwhile() throws IOException {
+        MemberStore peer = new MemberStore(root.resolve("peer"));
+        peer.save(train("m-1", "linear"));
+        MemberStore mine = new MemberStore(root.resolve("mine"));
+        Path staged = mine.stagingFolder("m-1");
+        for (String f : List.of(MemberStore.MODEL_FILE, MemberStore.META_FILE)) {
+            Files.copy(peer.folder("m-1").resolve(f), staged.resolve(f));
+        }
+
+        assertThat(mine.install(staged, info -> info, id -> true)).isNull();
+        assertThat(staged).doesNotExist();
+        assertThat(mine.folder("m-1")).doesNotExist();
+    }
+
     private Member train(String modelId, String algorithm) {
         FitJob job = Fixtures.job(modelId, 1_000, algorithm, Fixtures.params(algorithm), 7, "shard", true);
         return new MemberTrainer(clock).train(job, "learner-a", "A", shardA, (phase, pct) -> { });
