@@ -4,6 +4,7 @@ import java.util.concurrent.ScheduledFuture;
 import org.mlensemble.common.messaging.Heartbeat;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.Topology;
+import org.mlensemble.learner.datasets.DatasetStore;
 import org.mlensemble.learner.system.LearnerProperties;
 import org.mlensemble.learner.training.Learner;
 import org.slf4j.Logger;
@@ -31,11 +32,13 @@ public class PresencePublisher implements SmartLifecycle {
     private final Topology topology;
     private final LearnerProperties props;
     private final TaskScheduler scheduler;
+    private final DatasetStore datasets;
     private volatile ScheduledFuture<?> task;
     private volatile boolean brokerDown;
 
     PresencePublisher(Learner learner, RabbitTemplate rabbit, Topology topology, LearnerProperties props,
-            TaskScheduler scheduler) {
+            TaskScheduler scheduler, DatasetStore datasets) {
+        this.datasets = datasets;
         this.learner = learner;
         this.rabbit = rabbit;
         this.topology = topology;
@@ -54,6 +57,11 @@ public class PresencePublisher implements SmartLifecycle {
 
     void publish(boolean leaving) {
         Heartbeat hb = learner.heartbeat(leaving);
+        try {
+            hb = hb.withDatasets(datasets.list());
+        } catch (RuntimeException e) {
+            log.debug("cannot list the dataset folders: {}", e.toString());
+        }
         MessageProperties mp = new MessageProperties();
         mp.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         // a heartbeat older than two intervals is noise
