@@ -15,18 +15,13 @@ import org.springframework.context.annotation.Configuration;
 class DatasetConfiguration {
 
     @Bean
-    DatasetCatalog datasetCatalog(Membership membership) {
-        return new DatasetCatalog(membership);
-    }
-
-    @Bean
-    DatasetUploads datasetUploads(CachingConnectionFactory connections, ScatterGather scatterGather,
-            Membership membership, DatasetCatalog catalog, Topology topology, Clock clock, ApiProperties props,
+    Datasets datasets(CachingConnectionFactory connections, ScatterGather scatterGather,
+            Membership membership, Topology topology, Clock clock, ApiProperties props,
             MeterRegistry meters) {
         ApiProperties.Datasets d = props.datasets();
         DatasetStreams streams = new DatasetStreams(connections.getRabbitConnectionFactory(), d.chunkBytes(),
                 d.streamMaxAge(), d.storeDeadline().toMillis());
-        return new DatasetUploads(streams, scatterGather, membership, catalog, topology, clock, d,
+        return new DatasetUploads(streams, scatterGather, membership, new DatasetCatalog(membership), topology, clock, d,
                 props.fitCatchUp().toMillis(), meters);
     }
 }

@@ -24,12 +24,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v1/ml-distributed")
 class DatasetController {
 
-    private final DatasetUploads uploads;
-    private final DatasetCatalog catalog;
+    private final Datasets datasets;
 
-    DatasetController(DatasetUploads uploads, DatasetCatalog catalog) {
-        this.uploads = uploads;
-        this.catalog = catalog;
+    DatasetController(Datasets datasets) {
+        this.datasets = datasets;
     }
 
     @PostMapping("/datasets/{name}")
@@ -53,22 +51,22 @@ class DatasetController {
                     "Content-Encoding must be gzip or identity, got " + encoding);
         }
         InputStream body = request.getInputStream();
-        return uploads.upload(new UploadCommand(name, target, testFraction, seed, shards, body, gzip));
+        return datasets.upload(new UploadCommand(name, target, testFraction, seed, shards, body, gzip));
     }
 
     @GetMapping("/datasets")
     List<DatasetView> list() {
-        return catalog.all();
+        return datasets.all();
     }
 
     @GetMapping("/datasets/{name}")
     DatasetView show(@PathVariable String name) {
-        return catalog.find(name).orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "Unknown dataset",
+        return datasets.find(name).orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "Unknown dataset",
                 "No known learner holds dataset '" + name + "'; GET /v1/ml-distributed/datasets lists them."));
     }
 
     @DeleteMapping("/datasets/{name}")
     CompletableFuture<DeleteOutcome> delete(@PathVariable String name) {
-        return uploads.delete(name);
+        return datasets.delete(name);
     }
 }

@@ -49,7 +49,7 @@ import org.springframework.http.HttpStatus;
  * stored by the learners, who each answer a {@link StoreDatasetJob} for their own shard letter and
  * the test part. It is answered once every shard has a learner that confirmed it.
  */
-final class DatasetUploads {
+final class DatasetUploads implements Datasets {
 
     private static final Logger log = LoggerFactory.getLogger(DatasetUploads.class);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
@@ -84,7 +84,7 @@ final class DatasetUploads {
     }
 
     /** Checks the parameters before the body is read, so that a bad request costs no upload. */
-    static void checkParameters(String name, String target, double testFraction, Integer shards) {
+    public static void checkParameters(String name, String target, double testFraction, Integer shards) {
         if (!Names.isSafeName(name)) {
             throw ApiProblem.badRequest("the dataset name must be 1-64 letters, digits, '_', '-' or '.', start with a"
                     + " letter or digit and hold no '..', got '" + name + "'");
@@ -100,7 +100,18 @@ final class DatasetUploads {
         }
     }
 
-    CompletableFuture<UploadOutcome> upload(UploadCommand c) {
+    @Override
+    public List<DatasetView> all() {
+        return catalog.all();
+    }
+
+    @Override
+    public java.util.Optional<DatasetView> find(String name) {
+        return catalog.find(name);
+    }
+
+    @Override
+    public CompletableFuture<UploadOutcome> upload(UploadCommand c) {
         checkParameters(c.name(), c.target(), c.testFraction(), c.shards());
         int shards = c.shards() != null ? c.shards() : liveLetters().size();
         if (shards == 0) {
@@ -180,7 +191,8 @@ final class DatasetUploads {
         });
     }
 
-    CompletableFuture<DeleteOutcome> delete(String name) {
+    @Override
+    public CompletableFuture<DeleteOutcome> delete(String name) {
         if (!Names.isSafeName(name)) {
             throw ApiProblem.badRequest("the dataset name must be 1-64 letters, digits, '_', '-' or '.', got '"
                     + name + "'");

@@ -9,15 +9,15 @@ import java.util.List;
  * @param uploadId  the upload the learners' files came from, null when placed by hand
  * @param replicas  live holders of the least-held shard: how many learners may go before a shard is lost
  */
-record DatasetView(String name, boolean uploaded, String uploadId, String target, Long seed, Double testFraction,
+public record DatasetView(String name, boolean uploaded, String uploadId, String target, Long seed, Double testFraction,
         Long createdAt, int columns, List<ShardView> shards, TestView test, int replicas) {
 
     /** One training shard. */
-    record ShardView(String shard, long rows, String sha256, List<String> learners, List<String> liveLearners) {
+    public record ShardView(String shard, long rows, String sha256, List<String> learners, List<String> liveLearners) {
     }
 
     /** The labelled test part, which every learner holds. */
-    record TestView(long rows, String sha256, List<String> learners) {
+    public record TestView(long rows, String sha256, List<String> learners) {
     }
 
     /** The streams this dataset's upload left on the broker, by part, for deleting them. */

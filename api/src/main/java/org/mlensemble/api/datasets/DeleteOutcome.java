@@ -9,5 +9,5 @@ import java.util.List;
  * @param missing   learners that were expected and did not confirm (down, or too slow)
  * @param streams   dataset streams deleted on the broker
  */
-record DeleteOutcome(String dataset, List<String> removedBy, List<String> missing, int streams) {
+public record DeleteOutcome(String dataset, List<String> removedBy, List<String> missing, int streams) {
 }

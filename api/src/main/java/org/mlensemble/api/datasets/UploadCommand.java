@@ -7,6 +7,6 @@ import java.io.InputStream;
  *
  * @param shards requested shard count, or null for one per shard letter among live learners
  */
-record UploadCommand(String name, String target, double testFraction, long seed, Integer shards, InputStream body,
+public record UploadCommand(String name, String target, double testFraction, long seed, Integer shards, InputStream body,
         boolean gzip) {
 }
