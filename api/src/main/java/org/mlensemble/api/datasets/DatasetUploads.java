@@ -167,7 +167,7 @@ final class DatasetUploads implements Datasets {
         CompletableFuture<GatherResult> f;
         try {
             f = scatterGather.scatter(JobType.STORE_DATASET, MessageCodec.encode(job), gather, lifetime,
-                    streamedAt + lifetime, true);
+                    streamedAt + lifetime, true, ok -> unconfirmed(job, ok).isEmpty());
         } catch (ScatterGather.BrokerUnavailableException e) {
             streams.delete(streamNames);
             throw ApiProblem.unavailable("The message broker is unreachable (" + e.getMessage() + "); nothing was"
@@ -275,11 +275,12 @@ final class DatasetUploads implements Datasets {
         }
     }
 
-    private UploadOutcome outcome(StoreDatasetJob job, UploadSpool.Spooled s, GatherResult r, List<DatasetPart> parts,
-            long streamed, UploadOutcome.Timings timings) {
+    /** Per part, the learners whose reply confirms they hold exactly what was sent. */
+    static Map<String, List<String>> confirmations(StoreDatasetJob job, List<JobReply> ok) {
+        List<DatasetPart> parts = job.parts();
         Map<String, List<String>> confirmed = new LinkedHashMap<>();
         parts.forEach(p -> confirmed.put(p.part(), new ArrayList<>()));
-        for (JobReply reply : r.ok()) {
+        for (JobReply reply : ok) {
             DatasetInfo d = reply.dataset();
             if (d == null || !job.uploadId().equals(d.uploadId())) {
                 continue;
@@ -292,8 +293,19 @@ final class DatasetUploads implements Datasets {
                 }
             }
         }
-        List<String> unconfirmed = confirmed.entrySet().stream().filter(e -> e.getValue().isEmpty())
+        return confirmed;
+    }
+
+    /** The parts no reply has confirmed yet. */
+    static List<String> unconfirmed(StoreDatasetJob job, List<JobReply> ok) {
+        return confirmations(job, ok).entrySet().stream().filter(e -> e.getValue().isEmpty())
                 .map(Map.Entry::getKey).toList();
+    }
+
+    private UploadOutcome outcome(StoreDatasetJob job, UploadSpool.Spooled s, GatherResult r, List<DatasetPart> parts,
+            long streamed, UploadOutcome.Timings timings) {
+        Map<String, List<String>> confirmed = confirmations(job, r.ok());
+        List<String> unconfirmed = unconfirmed(job, r.ok());
         if (!unconfirmed.isEmpty()) {
             meters.counter("ml.api.datasets.uploads", "outcome", "unconfirmed").increment();
             Set<String> reasons = new TreeSet<>();
