@@ -23,6 +23,11 @@ public class WebSliceConfig {
     }
 
     @Bean
+    FakeDatasets datasets() {
+        return new FakeDatasets();
+    }
+
+    @Bean
     io.micrometer.core.instrument.MeterRegistry meterRegistry() {
         return new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     }

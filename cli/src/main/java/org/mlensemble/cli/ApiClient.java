@@ -113,12 +113,22 @@ final class ApiClient {
      */
     Response send(String method, String path, String jsonBody, Map<String, String> headers, Duration timeout)
             throws Unreachable {
+        return sendBody(method, path, jsonBody == null ? null : () -> HttpRequest.BodyPublishers.ofString(jsonBody),
+                jsonBody == null ? headers : withJson(headers), timeout);
+    }
+
+    /**
+     * Sends a body that is built anew for each URL tried (a file streamed from disk, say), with
+     * the failover of {@link #send(String, String, String, Map, Duration)}.
+     */
+    Response sendBody(String method, String path, java.util.function.Supplier<HttpRequest.BodyPublisher> body,
+            Map<String, String> headers, Duration timeout) throws Unreachable {
         Map<Integer, String> failures = new LinkedHashMap<>();
         for (int k = 0; k < urls.size(); k++) {
             int i = (preferred + k) % urls.size();
             URI base = urls.get(i);
             try {
-                Response r = once(base, method, path, jsonBody, headers, timeout);
+                Response r = onceWith(base, method, path, body, headers, timeout);
                 if (r.status() == 502 || r.status() == 504) {
                     failures.put(i, "answered " + r.status()
                             + (r.status() == 502 ? " (no api instance reachable behind it)" : " (gateway timeout)"));
@@ -141,6 +151,19 @@ final class ApiClient {
     /** One request to one URL, no failover: what {@code status} uses to probe each load balancer. */
     Response once(URI base, String method, String path, String jsonBody, Map<String, String> headers,
             Duration timeout) throws IOException {
+        return onceWith(base, method, path, jsonBody == null ? null : () -> HttpRequest.BodyPublishers.ofString(jsonBody),
+                jsonBody == null ? headers : withJson(headers), timeout);
+    }
+
+    private static Map<String, String> withJson(Map<String, String> headers) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.putIfAbsent("Content-Type", "application/json");
+        return all;
+    }
+
+    private Response onceWith(URI base, String method, String path,
+            java.util.function.Supplier<HttpRequest.BodyPublisher> body, Map<String, String> headers,
+            Duration timeout) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(resolve(base, path)).timeout(timeout)
                 .header("Accept", "application/json, application/problem+json")
                 .header("User-Agent", "mlctl");
@@ -148,9 +171,8 @@ final class ApiClient {
             b.header("X-API-Key", apiKey);
         }
         headers.forEach(b::header);
-        if (jsonBody != null) {
-            b.header("Content-Type", "application/json");
-            b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (body != null) {
+            b.method(method, body.get());
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }

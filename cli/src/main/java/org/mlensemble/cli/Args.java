@@ -29,7 +29,9 @@ final class Args {
             Map.entry("idempotency-key", true),
             // evaluate / predict / job
             Map.entry("model-id", true), Map.entry("file", true), Map.entry("wait", false),
-            Map.entry("strict", false));
+            Map.entry("strict", false),
+            // dataset
+            Map.entry("name", true), Map.entry("test-fraction", true), Map.entry("shards", true));
 
     /** Options every command accepts. */
     static final Set<String> GLOBAL = Set.of("url", "json", "help");

@@ -44,7 +44,8 @@ public final class Mlctl {
     static Map<String, Command> commands(Io io) {
         Map<String, Command> c = new LinkedHashMap<>();
         for (Command cmd : List.of(new FitCommand(), new EvaluateCommand(), new PredictCommand(io.in()),
-                new ModelsCommand(), new LearnersCommand(), new StatusCommand(), new JobCommand())) {
+                new ModelsCommand(), new LearnersCommand(), new StatusCommand(), new JobCommand(),
+                new DatasetCommand())) {
             c.put(cmd.name(), cmd);
         }
         return c;

@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
  */
 final class TestServer implements AutoCloseable {
 
-    record Request(String method, String path, String query, Headers headers, String body) {
+    record Request(String method, String path, String query, Headers headers, String body, byte[] raw) {
         String header(String name) {
             return headers.getFirst(name);
         }
@@ -92,9 +92,10 @@ final class TestServer implements AutoCloseable {
 
     private void serve(HttpExchange ex) throws IOException {
         try (ex) {
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            byte[] raw = ex.getRequestBody().readAllBytes();
+            String body = new String(raw, StandardCharsets.UTF_8);
             Request req = new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(),
-                    ex.getRequestURI().getRawQuery(), ex.getRequestHeaders(), body);
+                    ex.getRequestURI().getRawQuery(), ex.getRequestHeaders(), body, raw);
             requests.add(req);
             Reply reply;
             try {

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -23,6 +25,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.mlensemble.common.gather.Gather;
 import org.mlensemble.common.gather.GatherResult;
@@ -60,7 +63,7 @@ public final class ScatterGather implements AutoCloseable {
     }
 
     private record Pending(Gather gather, CompletableFuture<GatherResult> future, ReplyChannel channel,
-            ScheduledFuture<?>[] timer) {
+            ScheduledFuture<?>[] timer, Predicate<List<JobReply>> enough, List<JobReply> okSoFar) {
     }
 
     private final ConnectionFactory factory;
@@ -140,10 +143,20 @@ public final class ScatterGather implements AutoCloseable {
      */
     public CompletableFuture<GatherResult> scatter(JobType type, byte[] body, Gather gather, long expirationMs,
             long deadlineEpochMs, boolean persistent) {
+        return scatter(type, body, gather, expirationMs, deadlineEpochMs, persistent, null);
+    }
+
+    /**
+     * As {@link #scatter(JobType, byte[], Gather, long, long, boolean)}, and also complete as soon
+     * as the successful replies so far are {@code enough} (a dataset upload needs one learner per
+     * shard, not every replica).
+     */
+    public CompletableFuture<GatherResult> scatter(JobType type, byte[] body, Gather gather, long expirationMs,
+            long deadlineEpochMs, boolean persistent, Predicate<List<JobReply>> enough) {
         String correlationId = UUID.randomUUID().toString();
         CompletableFuture<GatherResult> future = new CompletableFuture<>();
         ReplyChannel channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
-        Pending p = new Pending(gather, future, channel, new ScheduledFuture<?>[1]);
+        Pending p = new Pending(gather, future, channel, new ScheduledFuture<?>[1], enough, new ArrayList<>());
         pending.put(correlationId, p);
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
@@ -213,10 +226,20 @@ public final class ScatterGather implements AutoCloseable {
             case DUPLICATE -> duplicate.increment();
             case HEDGED -> hedged.increment();
             case ACCEPTED -> {
-                if (gather.isComplete()) {
+                if (gather.isComplete() || (p != null && enough(p, reply))) {
                     finish(correlationId);
                 }
             }
+        }
+    }
+
+    private static boolean enough(Pending p, JobReply reply) {
+        if (p.enough() == null || !reply.ok()) {
+            return false;
+        }
+        synchronized (p.okSoFar()) {
+            p.okSoFar().add(reply);
+            return p.enough().test(List.copyOf(p.okSoFar()));
         }
     }
 

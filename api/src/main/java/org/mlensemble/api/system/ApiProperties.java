@@ -27,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  *                          dashboard's session cookie)
  * @param sessionLifetime   how long a dashboard sign-in lasts
  * @param batching          how concurrent predicts of one model share jobs
+ * @param datasets          dataset uploads
  */
 @Validated
 @ConfigurationProperties("ml.api")
@@ -44,7 +45,30 @@ public record ApiProperties(
         @DefaultValue("16777216") @Min(1024) long maxBodyBytes,
         String apiKey,
         @DefaultValue("12h") @NotNull Duration sessionLifetime,
-        @DefaultValue @NotNull @Valid Batching batching) {
+        @DefaultValue @NotNull @Valid Batching batching,
+        @DefaultValue @NotNull @Valid Datasets datasets) {
+
+    /**
+     * Dataset uploads ({@code POST /v1/ml-distributed/datasets/{name}}), which have their own body
+     * limit instead of {@code maxBodyBytes}: they are spooled to disk, never held in memory.
+     *
+     * @param maxUploadBytes  largest upload, counted before and after gzip decoding; more gets 413
+     * @param storeDeadline   how long the api waits for the learners to store their parts
+     * @param chunkBytes      size of one message on a dataset stream
+     * @param minRowsPerPart  fewest rows each shard and the test set must get
+     * @param streamMaxAge    how long the broker keeps a dataset stream (x-max-age), for learners
+     *                        that store it later; DELETE removes the streams at once
+     * @param spoolDir        where uploads are spooled while checked and split (empty: the JVM's temp dir)
+     */
+    public record Datasets(
+            @DefaultValue("2147483648") @Min(1024) long maxUploadBytes,
+            @DefaultValue("120s") @NotNull Duration storeDeadline,
+            @DefaultValue("1048576") @Min(4096) int chunkBytes,
+            @DefaultValue("5") @Min(1) int minRowsPerPart,
+            @DefaultValue("7D") @NotNull @jakarta.validation.constraints.Pattern(regexp = "[0-9]+[YMDhms]")
+            String streamMaxAge,
+            @DefaultValue("") @NotNull String spoolDir) {
+    }
 
     /**
      * Concurrent predicts of one model share jobs once {@code maxInFlight} jobs are out: the

@@ -16,6 +16,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses request bodies above {@code ml.api.max-body-bytes} with 413: by the declared length
  * before reading, and by counting while reading when the length is not declared (chunked).
+ * Dataset uploads are streamed to disk and have their own limit ({@code ml.api.datasets.max-upload-bytes}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -33,6 +34,13 @@ class BodyLimitFilter extends OncePerRequestFilter {
     BodyLimitFilter(ApiProperties props) {
         this.limit = props.maxBodyBytes();
     }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return "POST".equals(request.getMethod()) && request.getRequestURI().startsWith(DATASET_UPLOADS);
+    }
+
+    static final String DATASET_UPLOADS = "/v1/ml-distributed/datasets/";
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

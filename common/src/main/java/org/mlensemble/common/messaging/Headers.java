@@ -23,6 +23,15 @@ public final class Headers {
     /** Size in bytes of the whole file a fetched chunk belongs to. */
     public static final String SYNC_FILE_SIZE = "x-ml-sync-file-size";
 
+    /**
+     * On a dataset stream message: {@code data} for a chunk of rows, {@code end} for the marker
+     * that closes a part (its body is a {@link DatasetPartEnd}).
+     */
+    public static final String DATASET_CHUNK = "x-ml-chunk";
+
+    /** On a dataset chunk: how many rows it carries. */
+    public static final String DATASET_ROWS = "x-ml-rows";
+
     private Headers() {
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param training   fits in progress, and those that ended in the last minute
  * @param leaving    sent once on graceful shutdown, so the api stops waiting for this learner at once
  * @param loadFailures stored members that could not be loaded at start-up
+ * @param datasets   the dataset folders this learner holds (none from learners older than uploads)
  */
 public record Heartbeat(
         String learnerId,
@@ -22,10 +23,24 @@ public record Heartbeat(
         List<MemberInfo> members,
         List<TrainingProgress> training,
         boolean leaving,
-        int loadFailures) {
+        int loadFailures,
+        List<DatasetInfo> datasets) {
 
     public Heartbeat {
         members = members == null ? List.of() : List.copyOf(members);
         training = training == null ? List.of() : List.copyOf(training);
+        datasets = datasets == null ? List.of() : List.copyOf(datasets);
+    }
+
+    /** A heartbeat without dataset folders, as learners sent before uploads existed. */
+    public Heartbeat(String learnerId, String shard, String instanceId, long sentAt, long startedAt,
+            List<MemberInfo> members, List<TrainingProgress> training, boolean leaving, int loadFailures) {
+        this(learnerId, shard, instanceId, sentAt, startedAt, members, training, leaving, loadFailures, List.of());
+    }
+
+    /** This heartbeat listing {@code datasets}. */
+    public Heartbeat withDatasets(List<DatasetInfo> datasets) {
+        return new Heartbeat(learnerId, shard, instanceId, sentAt, startedAt, members, training, leaving,
+                loadFailures, datasets);
     }
 }

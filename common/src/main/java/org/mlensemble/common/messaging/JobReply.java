@@ -8,6 +8,7 @@ package org.mlensemble.common.messaging;
  * @param actuals     the test labels for evaluate
  * @param member      the trained member for fit
  * @param workMs      time the learner spent on the job
+ * @param dataset     for store-dataset: what the learner now holds of the dataset
  */
 public record JobReply(
         String learnerId,
@@ -19,7 +20,13 @@ public record JobReply(
         double[] predictions,
         double[] actuals,
         MemberInfo member,
-        long workMs) {
+        long workMs,
+        DatasetInfo dataset) {
+
+    public JobReply(String learnerId, String shard, JobType job, String modelId, ReplyStatus status, String reason,
+            double[] predictions, double[] actuals, MemberInfo member, long workMs) {
+        this(learnerId, shard, job, modelId, status, reason, predictions, actuals, member, workMs, null);
+    }
 
     public static JobReply of(String learnerId, String shard, JobType job, String modelId, ReplyStatus status,
             String reason) {

@@ -3,9 +3,12 @@ package org.mlensemble.common.messaging;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The three jobs a learner understands. */
+/**
+ * The jobs a learner understands: the three of the ensemble, and storing or deleting an uploaded
+ * dataset ({@link StoreDatasetJob}, {@link DeleteDatasetJob}).
+ */
 public enum JobType {
-    FIT, PREDICT, EVALUATE;
+    FIT, PREDICT, EVALUATE, STORE_DATASET, DELETE_DATASET;
 
     public String wireName() {
         return name().toLowerCase();

@@ -79,5 +79,20 @@ public record Topology(String prefix) {
     /** Routing key reaching one learner. */
     public String syncLearnerKey(String learnerId) {
         return "learner." + learnerId;
+
+    }
+
+    /**
+     * Stream queue carrying one part ({@code A}, {@code B}, ... or {@code test}) of one upload of a
+     * dataset. Each upload has its own id, so a new upload never mixes with an older one.
+     */
+    public String datasetStream(String dataset, String uploadId, String part) {
+        for (String n : new String[] {dataset, uploadId, part}) {
+            if (!Names.isSafeName(n)) {
+                throw new IllegalArgumentException("dataset stream name parts must match " + Names.SAFE_NAME
+                        + " without '..': " + n);
+            }
+        }
+        return prefix + ".dataset." + dataset + "." + uploadId + "." + part;
     }
 }

@@ -36,15 +36,7 @@ public final class CsvReader {
         if (header == null || header.isEmpty() || header.size() == 1 && header.get(0).isEmpty()) {
             throw new CsvFormatException(source + " is empty: expected a header line");
         }
-        Set<String> seen = new HashSet<>();
-        for (String h : header) {
-            if (h.isBlank()) {
-                throw new CsvFormatException(source + " has a blank column name in its header");
-            }
-            if (!seen.add(h)) {
-                throw new CsvFormatException(source + " has the column '" + h + "' twice");
-            }
-        }
+        checkHeader(header, source);
         p.poolColumns(header.size());
         List<String[]> rows = new ArrayList<>();
         List<String> row;
@@ -59,6 +51,77 @@ public final class CsvReader {
             rows.add(row.toArray(String[]::new));
         }
         return new Table(header, rows);
+    }
+
+    private static void checkHeader(List<String> header, String source) {
+        Set<String> seen = new HashSet<>();
+        for (String h : header) {
+            if (h.isBlank()) {
+                throw new CsvFormatException(source + " has a blank column name in its header");
+            }
+            if (!seen.add(h)) {
+                throw new CsvFormatException(source + " has the column '" + h + "' twice");
+            }
+        }
+    }
+
+    /**
+     * Reads records one at a time, for files too large to hold: the header is checked as
+     * {@link #read(Reader, String)} checks it, every record must have the header's cell count, and
+     * blank lines are skipped. Cells are not pooled.
+     */
+    public static Records records(Reader in, String source) throws IOException {
+        Parser p = new Parser(in instanceof BufferedReader b ? b : new BufferedReader(in), source);
+        List<String> header = p.next();
+        if (header == null || header.isEmpty() || header.size() == 1 && header.get(0).isEmpty()) {
+            throw new CsvFormatException(source + " is empty: expected a header line");
+        }
+        checkHeader(header, source);
+        return new Records(p, List.copyOf(header), source);
+    }
+
+    /** A CSV file read record by record; see {@link #records(Reader, String)}. */
+    public static final class Records {
+        private final Parser parser;
+        private final List<String> header;
+        private final String source;
+        private int recordLine;
+
+        private Records(Parser parser, List<String> header, String source) {
+            this.parser = parser;
+            this.header = header;
+            this.source = source;
+            this.recordLine = 1;
+        }
+
+        public List<String> header() {
+            return header;
+        }
+
+        /** The next record, or null at the end of the input. */
+        public String[] next() throws IOException {
+            while (true) {
+                int start = parser.line + 1;
+                List<String> row = parser.next();
+                if (row == null) {
+                    return null;
+                }
+                if (row.size() == 1 && row.get(0).isEmpty()) {
+                    continue;
+                }
+                recordLine = start;
+                if (row.size() != header.size()) {
+                    throw new CsvFormatException(source + " line " + start + ": " + row.size()
+                            + " cells, header has " + header.size());
+                }
+                return row.toArray(String[]::new);
+            }
+        }
+
+        /** The line the last record returned by {@link #next()} starts on (the header is line 1). */
+        public int line() {
+            return recordLine;
+        }
     }
 
     private static final class Parser {

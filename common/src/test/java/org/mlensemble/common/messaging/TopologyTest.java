@@ -30,6 +30,15 @@ class TopologyTest {
     }
 
     @Test
+    void datasetStreamsAreNamedPerUploadAndPartAndRefuseUnsafeParts() {
+        Topology t = new Topology("ml");
+        assertThat(t.datasetStream("houses", "u1", "A")).isEqualTo("ml.dataset.houses.u1.A");
+        assertThat(t.datasetStream("houses", "u1", "test")).isEqualTo("ml.dataset.houses.u1.test");
+        assertThrows(IllegalArgumentException.class, () -> t.datasetStream("../x", "u1", "A"));
+        assertThrows(IllegalArgumentException.class, () -> t.datasetStream("x", "u/1", "A"));
+    }
+
+    @Test
     void differentPrefixesGiveDisjointNames() {
         Topology a = new Topology("a");
         Topology b = new Topology("b");

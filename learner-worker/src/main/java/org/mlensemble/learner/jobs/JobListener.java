@@ -2,6 +2,7 @@ package org.mlensemble.learner.jobs;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import org.mlensemble.common.messaging.DeleteDatasetJob;
 import org.mlensemble.common.messaging.EvaluateJob;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.Headers;
@@ -12,6 +13,8 @@ import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.Names;
 import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.common.messaging.ReplyStatus;
+import org.mlensemble.common.messaging.StoreDatasetJob;
+import org.mlensemble.learner.datasets.DatasetJobs;
 import org.mlensemble.learner.presence.PresencePublisher;
 import org.mlensemble.learner.sync.SyncProperties;
 import org.mlensemble.learner.sync.SyncState;
@@ -45,11 +48,13 @@ class JobListener {
     private final PresencePublisher presence;
     private final SyncState sync;
     private final SyncProperties syncProps;
+    private final DatasetJobs datasets;
 
     JobListener(Learner learner, RabbitTemplate rabbit, LearnerProperties props, Clock clock, MeterRegistry meters,
-            PresencePublisher presence, SyncState sync, SyncProperties syncProps) {
+            PresencePublisher presence, SyncState sync, SyncProperties syncProps, DatasetJobs datasets) {
         this.sync = sync;
         this.syncProps = syncProps;
+        this.datasets = datasets;
         this.presence = presence;
         this.learner = learner;
         this.rabbit = rabbit;
@@ -74,6 +79,8 @@ class JobListener {
                     case FIT -> fit(message.getBody());
                     case PREDICT -> delayed(() -> learner.predict(validPredict(message.getBody())));
                     case EVALUATE -> delayed(() -> learner.evaluate(validEvaluate(message.getBody())));
+                    case STORE_DATASET -> announced(datasets.store(validStore(message.getBody())));
+                    case DELETE_DATASET -> announced(datasets.delete(validDelete(message.getBody())));
                 };
             } catch (OutOfMemoryError e) {
                 // Everything the job allocated is garbage once this frame is gone. Rethrown, the
@@ -126,6 +133,30 @@ class JobListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Presence at once, so that the api lists the dataset as soon as it is answered. */
+    private JobReply announced(JobReply reply) {
+        presence.announce();
+        return reply;
+    }
+
+    private static StoreDatasetJob validStore(byte[] body) {
+        StoreDatasetJob job = MessageCodec.decode(body, StoreDatasetJob.class);
+        if (job.dataset() == null || job.uploadId() == null || job.parts().isEmpty()
+                || job.parts().stream().anyMatch(p -> p == null || p.part() == null || p.stream() == null
+                        || p.sha256() == null)) {
+            throw new MalformedMessageException("store-dataset job without dataset, upload id or complete parts");
+        }
+        return job;
+    }
+
+    private static DeleteDatasetJob validDelete(byte[] body) {
+        DeleteDatasetJob job = MessageCodec.decode(body, DeleteDatasetJob.class);
+        if (job.dataset() == null) {
+            throw new MalformedMessageException("delete-dataset job without dataset");
+        }
+        return job;
     }
 
     private static PredictJob validPredict(byte[] body) {

@@ -7,6 +7,7 @@ import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.Topology;
 import org.mlensemble.learner.sync.SyncProperties;
 import org.mlensemble.learner.sync.SyncState;
+import org.mlensemble.learner.datasets.DatasetStore;
 import org.mlensemble.learner.system.LearnerProperties;
 import org.mlensemble.learner.training.Learner;
 import org.slf4j.Logger;
@@ -42,16 +43,18 @@ public class PresencePublisher implements SmartLifecycle {
     private final SyncState sync;
     private final SyncProperties syncProps;
     private final Clock clock;
+    private final DatasetStore datasets;
     private volatile ScheduledFuture<?> task;
     private volatile boolean brokerDown;
     private volatile long startedAt;
     private volatile boolean announced;
 
     PresencePublisher(Learner learner, RabbitTemplate rabbit, Topology topology, LearnerProperties props,
-            TaskScheduler scheduler, SyncState sync, SyncProperties syncProps, Clock clock) {
+            TaskScheduler scheduler, SyncState sync, SyncProperties syncProps, Clock clock, DatasetStore datasets) {
         this.sync = sync;
         this.syncProps = syncProps;
         this.clock = clock;
+        this.datasets = datasets;
         this.learner = learner;
         this.rabbit = rabbit;
         this.topology = topology;
@@ -73,6 +76,11 @@ public class PresencePublisher implements SmartLifecycle {
             return;
         }
         Heartbeat hb = learner.heartbeat(leaving);
+        try {
+            hb = hb.withDatasets(datasets.list());
+        } catch (RuntimeException e) {
+            log.debug("cannot list the dataset folders: {}", e.toString());
+        }
         MessageProperties mp = new MessageProperties();
         mp.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         // a heartbeat older than two intervals is noise

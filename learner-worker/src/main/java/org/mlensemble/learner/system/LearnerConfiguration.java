@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.util.Map;
 import org.mlensemble.common.messaging.Topology;
 import org.mlensemble.learner.sync.SyncState;
+import org.mlensemble.learner.datasets.DatasetJobs;
+import org.mlensemble.learner.datasets.DatasetStore;
+import org.mlensemble.learner.datasets.StreamPartSources;
 import org.mlensemble.learner.training.Learner;
 import org.mlensemble.learner.training.MemberStore;
 import org.mlensemble.learner.training.MemberTrainer;
@@ -14,6 +17,7 @@ import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.HeadersExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -83,5 +87,19 @@ class LearnerConfiguration {
         Learner learner = new Learner(settings, new MemberStore(props.memberDir()), new MemberTrainer(clock), clock);
         learner.loadPersisted();
         return learner;
+    }
+
+    @Bean
+    DatasetStore datasetStore(LearnerProperties props) {
+        DatasetStore store = new DatasetStore(props.dataDir(), props.shard());
+        store.cleanIncoming();
+        return store;
+    }
+
+    @Bean
+    DatasetJobs datasetJobs(LearnerProperties props, DatasetStore store, CachingConnectionFactory connections,
+            Clock clock) {
+        return new DatasetJobs(props.id(), props.shard(), store,
+                StreamPartSources.of(connections.getRabbitConnectionFactory()), props.datasetReadTimeout(), clock);
     }
 }

@@ -23,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param queueExpiry        the learner's queue is deleted after it has been unused this long
  * @param consumers          concurrent job consumers; a fit holds one while it trains
  * @param replyDelay         fault injection: delay before answering predict and evaluate (0 = off)
+ * @param datasetReadTimeout longest a store job reads one part's stream before it gives up
  */
 @Validated
 @ConfigurationProperties("ml.learner")
@@ -35,7 +36,8 @@ public record LearnerProperties(
         @DefaultValue("1s") @NotNull Duration heartbeatInterval,
         @DefaultValue("1h") @NotNull Duration queueExpiry,
         @DefaultValue("4") @Min(2) int consumers,
-        @DefaultValue("0s") @NotNull Duration replyDelay) {
+        @DefaultValue("0s") @NotNull Duration replyDelay,
+        @DefaultValue("10m") @NotNull Duration datasetReadTimeout) {
 
     public Path memberDir() {
         return modelDir.resolve(id);
