@@ -42,6 +42,11 @@ final class Api {
         return Http.post(base + V1 + "/evaluate", body, deadline.plus(SLACK));
     }
 
+    /** Uploads {@code csv} as dataset {@code name} with its target column ({@code POST /datasets/{name}}). */
+    static Http.Reply uploadDataset(String base, String name, String target, String csv, Duration timeout) {
+        return Http.postCsv(base + V1 + "/datasets/" + name + "?target=" + target, csv, timeout);
+    }
+
     static JsonNode learners(String base) {
         return require(Http.get(base + V1 + "/learners"));
     }

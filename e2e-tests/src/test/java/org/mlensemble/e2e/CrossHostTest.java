@@ -9,25 +9,30 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The learners on machines of their own. Each learner runs in its own network namespace (see
  * {@link Netns}) with its own data and model folders, and reaches nothing but RabbitMQ, through a
  * {@link TcpForwarder} on the bridge address: the only path between a learner and the broker is its
- * veth. One api instance runs in the root namespace. Then one machine's link goes down and comes
- * back, and the api must drop it, keep answering with the others, and take it back.
+ * veth. One api instance runs in the root namespace. The learners start with empty disks: the
+ * dataset arrives through the api's upload, over the broker. Then one machine's link goes down and
+ * comes back, and the api must drop it, keep answering with the others, and take it back. Last, a
+ * fourth machine with an empty disk joins as a replica of a shard, copies that shard's members and
+ * dataset files from its peer, and serves the shard when the peer's link goes down.
  * <p>
  * Its own small topology, vhost and broker prefix, independent of the shared {@link E2eCluster}:
  * it neither needs nor disturbs the other scenarios. Skipped when not root or without
@@ -38,12 +43,23 @@ import org.junit.jupiter.api.TestInstance;
 class CrossHostTest {
 
     private static final int LEARNERS = 3;
+    /** The fourth machine: joins after the fit as a second replica of learner-1's shard. */
+    private static final String JOINER = "learner-4";
+    private static final String JOINER_PEER = "learner-1";
     private static final List<String> SHARDS = List.of("A", "B", "C", "D");
     private static final String SUBNET = "10.251.7";
     private static final String VHOST = "ml-e2e-xhost";
     private static final String PREFIX = "mlx";
     private static final int API_PORT = 19301;
-    private static final String DATASET = "house_pricing";
+    /** The uploaded dataset's name; its rows are the repository's generated {@code data/house_pricing} shards. */
+    private static final String DATASET = "xhost_houses";
+    private static final String TARGET = "SalePrice";
+    private static final String FIT_BODY = "{\"dataset\":\"" + DATASET + "\",\"target\":\"" + TARGET
+            + "\",\"algorithm\":\"linear\",\"quorum\":" + LEARNERS + ",\"deadlineMs\":%d}";
+    /** Above the api's store deadline (ml.api.datasets.store-deadline, 120 s), which answers 503 itself. */
+    private static final Duration UPLOAD_TIMEOUT = Duration.ofSeconds(150);
+    private static final Pattern SYNC_LINE = Pattern.compile(
+            "sync (done(?: with failures)?) in (\\d+) ms: (\\d+) peer\\(s\\), (\\d+) member\\(s\\) and (\\d+) dataset file\\(s\\) copied");
     // the project's development passwords (rabbitmq/README.md), as bin/mlcluster uses them
     private static final String API_PASSWORD = "ml-api-dev";
     private static final String LEARNER_PASSWORD = "ml-learner-dev";
@@ -64,6 +80,7 @@ class CrossHostTest {
     private static final String MARKER = "-Dmlx.cross-host=";
 
     private Path repo;
+    private Path learnerJar;
     private Path work;
     private Broker broker;
     private Netns net;
@@ -82,7 +99,7 @@ class CrossHostTest {
         repo = Path.of(System.getProperty("e2e.repo", "..")).toAbsolutePath().normalize();
         Path target = Path.of(System.getProperty("e2e.target", "target")).toAbsolutePath().normalize();
         work = target.resolve("cross-host");
-        Path learnerJar = repo.resolve("learner-worker/target/learner-worker-exec.jar");
+        learnerJar = repo.resolve("learner-worker/target/learner-worker-exec.jar");
         Path apiJar = repo.resolve("api/target/api-exec.jar");
         assertThat(learnerJar).as("build the jars first: ./mvnw -pl e2e-tests -am verify").isRegularFile();
         assertThat(apiJar).as("build the jars first: ./mvnw -pl e2e-tests -am verify").isRegularFile();
@@ -92,9 +109,9 @@ class CrossHostTest {
         Files.createDirectories(work);
         broker = new Broker(repo, VHOST, PREFIX, PREFIX + "-tester");
         broker.prepare();
-        net = Netns.create(LEARNERS, SUBNET);
+        net = Netns.create(LEARNERS + 1, SUBNET);
         forwarder = TcpForwarder.start(net.bridgeAddress(), new InetSocketAddress(Broker.HOST, Broker.PORT));
-        E2eCluster.log("cross-host: %d namespaces on %s.0/24, broker forwarded at %s:%d", LEARNERS, SUBNET,
+        E2eCluster.log("cross-host: %d namespaces on %s.0/24, broker forwarded at %s:%d", LEARNERS + 1, SUBNET,
                 net.bridgeAddress(), forwarder.port());
 
         api = "http://127.0.0.1:" + API_PORT;
@@ -103,22 +120,7 @@ class CrossHostTest {
                 "--spring.rabbitmq.host=" + Broker.HOST, "--spring.rabbitmq.port=" + Broker.PORT,
                 "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=ml-api"), API_PASSWORD));
         for (int i = 1; i <= LEARNERS; i++) {
-            String id = "learner-" + i;
-            Netns.Host host = net.hosts().get(i - 1);
-            hostOf.put(id, host);
-            Path machine = work.resolve(id);
-            Path data = machine.resolve("data");
-            Path models = machine.resolve("models");
-            Files.createDirectories(models);
-            provideDataset(data, SHARDS.get(i - 1));
-            processes.put(id, start(id, host, List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-Xmx256m", "-jar", learnerJar.toString(), "--server.port=19201", "--server.address=127.0.0.1",
-                    "--ml.prefix=" + PREFIX, "--ml.learner.id=" + id, "--ml.learner.shard=" + SHARDS.get(i - 1),
-                    "--ml.learner.data-dir=" + data, "--ml.learner.model-dir=" + models,
-                    "--spring.rabbitmq.host=" + net.bridgeAddress(), "--spring.rabbitmq.port=" + forwarder.port(),
-                    "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=ml-learner",
-                    "--spring.rabbitmq.requested-heartbeat=" + AMQP_HEARTBEAT.toSeconds() + "s"),
-                    LEARNER_PASSWORD));
+            startLearner("learner-" + i, net.hosts().get(i - 1), SHARDS.get(i - 1));
         }
         long t0 = System.nanoTime();
         await("the api sees every learner alive").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500))
@@ -128,18 +130,38 @@ class CrossHostTest {
         predictRow = Rows.testRows(repo, 1).one(0);
     }
 
+    /** Starts one learner JVM in {@code host}'s namespace, with empty data and model folders of its own. */
+    private void startLearner(String id, Netns.Host host, String shard) throws IOException {
+        hostOf.put(id, host);
+        Path machine = work.resolve(id);
+        Path data = machine.resolve("data");
+        Path models = machine.resolve("models");
+        Files.createDirectories(data);
+        Files.createDirectories(models);
+        processes.put(id, start(id, host, List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xmx256m", "-jar", learnerJar.toString(), "--server.port=19201", "--server.address=127.0.0.1",
+                "--ml.prefix=" + PREFIX, "--ml.learner.id=" + id, "--ml.learner.shard=" + shard,
+                "--ml.learner.data-dir=" + data, "--ml.learner.model-dir=" + models,
+                "--spring.rabbitmq.host=" + net.bridgeAddress(), "--spring.rabbitmq.port=" + forwarder.port(),
+                "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=ml-learner",
+                "--spring.rabbitmq.requested-heartbeat=" + AMQP_HEARTBEAT.toSeconds() + "s"),
+                LEARNER_PASSWORD));
+    }
+
     /**
-     * Gives one machine its data: its own shard and the labelled test part, nothing else. Copied
-     * into the machine's own folder for now; the only step to change when datasets are uploaded
-     * through the api instead.
+     * The dataset as a user would upload it: the rows of the repository's generated
+     * {@code data/house_pricing} shards A..D, concatenated under one header.
      */
-    private void provideDataset(Path dataDir, String shard) throws IOException {
-        Path from = repo.resolve("data").resolve(DATASET);
-        for (String part : List.of(shard, "test")) {
-            Path to = dataDir.resolve(DATASET).resolve(part);
-            Files.createDirectories(to);
-            Files.copy(from.resolve(part).resolve("data.csv"), to.resolve("data.csv"), StandardCopyOption.REPLACE_EXISTING);
+    private String datasetCsv() throws IOException {
+        StringBuilder csv = new StringBuilder();
+        for (String part : SHARDS) {
+            List<String> lines = Files.readAllLines(repo.resolve("data/house_pricing").resolve(part).resolve("data.csv"));
+            if (csv.isEmpty()) {
+                csv.append(lines.get(0)).append('\n');
+            }
+            lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank()).forEach(l -> csv.append(l).append('\n'));
         }
+        return csv.toString();
     }
 
     @Test
@@ -157,9 +179,46 @@ class CrossHostTest {
 
     @Test
     @Order(2)
+    void aDatasetUploadedThroughTheApiReachesEveryEmptyMachine() throws IOException {
+        for (String id : hostOf.keySet()) {
+            assertThat(work.resolve(id).resolve("data")).as(id + "'s data folder before the upload").isEmptyDirectory();
+        }
+        String csv = datasetCsv();
+        long rows = csv.lines().count() - 1;
+        Http.Reply upload = Api.uploadDataset(api, DATASET, TARGET, csv, UPLOAD_TIMEOUT);
+        assertThat(upload.status()).as(upload.toString()).isEqualTo(200);
+        figures.put("uploadRows", rows);
+        figures.put("uploadBytes", csv.length());
+        figures.put("uploadMs", upload.latencyMs());
+        figures.put("uploadStoreMs", upload.json().get("timings").get("storeMs").asLong());
+        JsonNode shards = upload.json().get("shards");
+        assertThat(shards).as(upload.toString()).hasSize(LEARNERS);
+        long stored = upload.json().get("test").get("rows").asLong();
+        assertThat(stored).as("test rows: " + upload).isPositive();
+        assertThat(Json.strings(upload.json().get("test").get("learners"))).as(upload.toString()).isNotEmpty();
+        for (int i = 0; i < LEARNERS; i++) {
+            String id = "learner-" + (i + 1);
+            JsonNode part = shards.get(i);
+            assertThat(part.get("part").asString()).as(upload.toString()).isEqualTo(SHARDS.get(i));
+            assertThat(part.get("rows").asLong()).as(upload.toString()).isPositive();
+            // the learner of that shard letter confirmed it, and the part is on its own disk only
+            assertThat(Json.strings(part.get("learners"))).as(upload.toString()).containsExactly(id);
+            stored += part.get("rows").asLong();
+            Path dataset = work.resolve(id).resolve("data").resolve(DATASET);
+            assertThat(dataset.resolve(SHARDS.get(i)).resolve("data.csv")).as(id + "'s shard").isNotEmptyFile();
+            assertThat(dataset.resolve("test").resolve("data.csv")).as(id + "'s test part").isNotEmptyFile();
+            assertThat(dataset.toFile().list()).as("parts on " + id + "'s disk")
+                    .containsExactlyInAnyOrder(SHARDS.get(i), "test");
+        }
+        assertThat(stored).as("every row in exactly one part").isEqualTo(rows);
+        E2eCluster.log("cross-host: %d rows uploaded in %d ms (store %d ms)", rows, upload.latencyMs(),
+                upload.json().get("timings").get("storeMs").asLong());
+    }
+
+    @Test
+    @Order(3)
     void fitEvaluateAndPredictUseEveryMachine() {
-        Http.Reply fit = Api.fit(api, "{\"algorithm\":\"linear\",\"quorum\":" + LEARNERS + ",\"deadlineMs\":"
-                + FIT_DEADLINE.toMillis() + "}", FIT_DEADLINE);
+        Http.Reply fit = Api.fit(api, FIT_BODY.formatted(FIT_DEADLINE.toMillis()), FIT_DEADLINE);
         assertThat(fit.status()).as(fit.toString()).isEqualTo(200);
         assertThat(fit.used()).as(fit.toString()).isEqualTo(LEARNERS);
         model = fit.json().get("modelId").asString();
@@ -186,7 +245,7 @@ class CrossHostTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aMachineCutOffBrieflyIsDroppedAndTheOthersStillAnswer() {
         assumeTrue(model != null, "the fit ran");
         String victim = "learner-2";
@@ -209,7 +268,7 @@ class CrossHostTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aMachineBackOnlineAfterABriefCutRejoinsOnItsOpenConnection() {
         assumeTrue(figures.containsKey("lossDetectedS"), "the link went down");
         String victim = "learner-2";
@@ -240,7 +299,7 @@ class CrossHostTest {
      * up, and the learner must open a new one (and consume its queue again) once the link is back.
      */
     @Test
-    @Order(5)
+    @Order(6)
     void aMachineCutOffPastTheHeartbeatTimeoutReconnectsAndRejoins() {
         assumeTrue(model != null, "the fit ran");
         String victim = "learner-3";
@@ -283,10 +342,83 @@ class CrossHostTest {
         figures.put("longCutFullEnsembleAgainS", seconds(t1));
         assertThat(last[0].missing()).as(last[0].toString()).isEmpty();
         // a fit after the reconnect reaches the learner through its queue again
-        Http.Reply fit = Api.fit(api, "{\"algorithm\":\"linear\",\"quorum\":" + LEARNERS + ",\"deadlineMs\":"
-                + FIT_DEADLINE.toMillis() + "}", FIT_DEADLINE);
+        Http.Reply fit = Api.fit(api, FIT_BODY.formatted(FIT_DEADLINE.toMillis()), FIT_DEADLINE);
         assertThat(fit.status()).as(fit.toString()).isEqualTo(200);
         assertThat(fit.used()).as(fit.toString()).isEqualTo(LEARNERS);
+    }
+
+    /**
+     * A fourth machine with an empty disk joins as a second replica of learner-1's shard, after the
+     * fits. It copies the shard's members and dataset files from learner-1 before it announces
+     * itself, so its first heartbeat already lists the model and the dataset; with learner-1's link
+     * down it serves the shard.
+     */
+    @Test
+    @Order(7)
+    void aMachineJoiningWithAnEmptyDiskSyncsFromItsPeerAndServesItsShard() throws IOException {
+        assumeTrue(model != null, "the fit ran");
+        String shard = SHARDS.get(0);
+        long t0 = System.nanoTime();
+        startLearner(JOINER, net.hosts().get(LEARNERS), shard);
+        JsonNode[] first = new JsonNode[1];
+        await(JOINER + " heard by the api").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions().failFast(JOINER + " exited", () -> !processes.get(JOINER).isAlive())
+                .until(() -> {
+                    first[0] = Api.learner(api, JOINER).orElse(null);
+                    return first[0] != null;
+                });
+        double joinS = seconds(t0);
+        figures.put("joinerStartToFirstHeartbeatS", joinS);
+        // its first heartbeat: already the member of the model and the shard's dataset files
+        JsonNode seen = first[0];
+        assertThat(seen.get("shard").asString()).isEqualTo(shard);
+        List<String> members = new ArrayList<>();
+        seen.get("members").forEach(m -> members.add(m.get("modelId").asString()));
+        assertThat(members).as("members in " + JOINER + "'s first heartbeat: " + seen).contains(model);
+        JsonNode dataset = null;
+        for (JsonNode d : seen.get("datasets")) {
+            if (DATASET.equals(d.get("dataset").asString())) {
+                dataset = d;
+            }
+        }
+        assertThat(dataset).as("datasets in " + JOINER + "'s first heartbeat: " + seen).isNotNull();
+        assertThat(dataset.get("shard").asString()).isEqualTo(shard);
+        assertThat(dataset.get("rows").asLong()).isPositive();
+        assertThat(dataset.get("hasTest").asBoolean()).isTrue();
+        assertThat(Api.holders(api, model)).as("holders of " + model).contains(JOINER, JOINER_PEER);
+        Path disk = work.resolve(JOINER);
+        assertThat(disk.resolve("data").resolve(DATASET).resolve(shard).resolve("data.csv")).isNotEmptyFile();
+        assertThat(disk.resolve("models").resolve(JOINER)).isNotEmptyDirectory();
+        Matcher sync = SYNC_LINE.matcher(Files.readString(work.resolve(JOINER + ".log")));
+        assertThat(sync.find()).as("the sync summary in " + JOINER + ".log").isTrue();
+        figures.put("joinerSyncMs", Long.parseLong(sync.group(2)));
+        figures.put("joinerMembersCopied", Integer.parseInt(sync.group(4)));
+        figures.put("joinerDatasetFilesCopied", Integer.parseInt(sync.group(5)));
+        assertThat(Integer.parseInt(sync.group(4))).as(sync.group()).isPositive();
+        assertThat(Integer.parseInt(sync.group(5))).as(sync.group()).isPositive();
+        E2eCluster.log("cross-host: %s heard %.1f s after its start: %s", JOINER, joinS, sync.group());
+
+        // the peer's link goes down: the shard is served by the machine that just joined
+        Netns.Host peer = hostOf.get(JOINER_PEER);
+        long t1 = System.nanoTime();
+        net.linkDown(peer);
+        try {
+            await(JOINER_PEER + " no longer alive").atMost(LOSS_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptions().until(() -> !Api.liveLearners(api).contains(JOINER_PEER));
+            figures.put("peerLossDetectedS", seconds(t1));
+            Http.Reply predict = Api.predict(api, model, predictRow, PREDICT_DEADLINE);
+            assertThat(predict.status()).as(predict.toString()).isEqualTo(200);
+            assertThat(predict.used()).as("every shard answered: " + predict).isEqualTo(LEARNERS);
+            assertThat(predict.missing()).as(predict.toString()).isEmpty();
+            assertThat(predict.json().get("members").get("servedBy").get(shard).asString()).as(predict.toString())
+                    .isEqualTo(JOINER);
+            figures.put("predictServedByJoinerMs", predict.latencyMs());
+        } finally {
+            net.linkUp(peer);
+        }
+        await(JOINER_PEER + " alive again").atMost(REJOIN_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions().until(() -> Api.liveLearners(api).contains(JOINER_PEER));
+        figures.put("peerRejoinS", seconds(t1));
     }
 
     @AfterAll

@@ -83,6 +83,12 @@ final class Http {
         return send(b.build());
     }
 
+    /** A CSV body ({@code text/csv}), e.g. a dataset upload. */
+    static Reply postCsv(String url, String csv, Duration timeout) {
+        return send(request(url, timeout).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv)).build());
+    }
+
     /** Any method, with headers; {@code json} may be null. */
     static Reply call(String method, String url, String json, Duration timeout, Map<String, String> headers) {
         HttpRequest.Builder b = request(url, timeout).method(method,
