@@ -10,7 +10,10 @@ import org.springframework.context.annotation.Configuration;
  * listener container treats an authentication failure as fatal and stops for good, which leaves a
  * live process that never consumes again: a password rotated in the wrong order, or a user briefly
  * recreated, would silently take the learner out until someone restarts it. Retrying costs a log
- * line per attempt; readiness stays down meanwhile, so the failure is still visible.
+ * line per attempt, and the failure stays visible: a learner that cannot log in sends no heartbeat,
+ * so the api instances list it as not alive until it can. (Checked by hand: a learner started with
+ * a wrong password consumed its queue within seconds of the password being set right; with the
+ * default it never would have.)
  */
 @Configuration(proxyBeanMethods = false)
 class ConsumerResilience {
