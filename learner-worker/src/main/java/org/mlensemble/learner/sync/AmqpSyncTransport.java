@@ -46,6 +46,7 @@ final class AmqpSyncTransport implements SyncTransport, AutoCloseable {
     }
 
     private final Channel channel;
+    private final String login;
     private final Topology topology;
     private final SyncProperties props;
     private final Map<String, BlockingQueue<Reply>> pending = new ConcurrentHashMap<>();
@@ -53,6 +54,7 @@ final class AmqpSyncTransport implements SyncTransport, AutoCloseable {
     AmqpSyncTransport(ConnectionFactory connections, Topology topology, SyncProperties props) throws IOException {
         this.topology = topology;
         this.props = props;
+        this.login = connections.getUsername();
         this.channel = connections.createConnection().getDelegate().createChannel();
         channel.addReturnListener(r -> deliver(r.getProperties(), new byte[0], UNROUTABLE));
         channel.basicConsume(Topology.DIRECT_REPLY_TO, true, new DefaultConsumer(channel) {
@@ -139,6 +141,7 @@ final class AmqpSyncTransport implements SyncTransport, AutoCloseable {
                 .contentType("application/json")
                 .correlationId(correlationId)
                 .replyTo(Topology.DIRECT_REPLY_TO)
+                .userId(login) // peers answer only the learner login that the request names
                 .headers(Map.of(Headers.SYNC_REQUEST, kind, Headers.PROTOCOL, Headers.PROTOCOL_VERSION))
                 .build();
         synchronized (channel) {
