@@ -44,9 +44,8 @@ class CrossHostTest {
     private static final String PREFIX = "mlx";
     private static final int API_PORT = 19301;
     private static final String DATASET = "house_pricing";
-    // the project's development passwords (rabbitmq/README.md), as bin/mlcluster uses them
+    // the project's development password of ml-api (rabbitmq/README.md); each learner gets its own user
     private static final String API_PASSWORD = "ml-api-dev";
-    private static final String LEARNER_PASSWORD = "ml-learner-dev";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration FIT_DEADLINE = Duration.ofSeconds(60);
     private static final Duration EVALUATE_DEADLINE = Duration.ofSeconds(20);
@@ -116,9 +115,9 @@ class CrossHostTest {
                     "--ml.prefix=" + PREFIX, "--ml.learner.id=" + id, "--ml.learner.shard=" + SHARDS.get(i - 1),
                     "--ml.learner.data-dir=" + data, "--ml.learner.model-dir=" + models,
                     "--spring.rabbitmq.host=" + net.bridgeAddress(), "--spring.rabbitmq.port=" + forwarder.port(),
-                    "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=ml-learner",
+                    "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=ml-learner-" + id,
                     "--spring.rabbitmq.requested-heartbeat=" + AMQP_HEARTBEAT.toSeconds() + "s"),
-                    LEARNER_PASSWORD));
+                    broker.learnerUser(id)));
         }
         long t0 = System.nanoTime();
         await("the api sees every learner alive").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500))
