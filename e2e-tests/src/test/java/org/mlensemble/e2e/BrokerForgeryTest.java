@@ -174,6 +174,9 @@ class BrokerForgeryTest extends ClusterTest {
             for (int round = 0; round < 5; round++) {
                 long now = System.currentTimeMillis() + 60_000;
                 for (int k = 1; k <= 4; k++) {
+                    if (Integer.toString(k).equals(THIEF.substring(THIEF.length() - 1))) {
+                        continue; // its own login may speak for learner-3: that is no forgery
+                    }
                     Heartbeat leaving = new Heartbeat("learner-" + k, Character.toString('A' + k - 1), "forged", now, 0,
                             List.of(), List.of(), true, 0);
                     ch.basicPublish(PRESENCE, "", props(THIEF_USER).build(), MessageCodec.encode(leaving));
@@ -186,7 +189,7 @@ class BrokerForgeryTest extends ClusterTest {
             }
         }
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> Api.metric(api, "ml_api_heartbeats_forged_total") >= forgedBefore + 25);
+                .until(() -> Api.metric(api, "ml_api_heartbeats_forged_total") >= forgedBefore + 20);
         assertThat(Api.liveLearners(api)).containsExactlyInAnyOrderElementsOf(E2eCluster.LEARNERS);
         assertThat(Api.learners(api).toString()).doesNotContain("learner-fake").doesNotContain("learner-9")
                 .doesNotContain("\u001b");
