@@ -46,6 +46,8 @@ final class Broker {
     private final String testUser;
     private final String testPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
     private String adminAuth;
+    /** Learner users made by {@link #learnerUser}, removed by {@link #cleanup}. */
+    private final List<String> learnerUsers = new ArrayList<>();
 
     /** The shared cluster's broker: vhost {@value #VHOST}, prefix {@value #PREFIX}. */
     Broker(Path repo) {
@@ -144,9 +146,11 @@ final class Broker {
     void cleanup() {
         if (adminAuth != null && mgmt("GET", "/overview", null).ok()) {
             mgmt("DELETE", "/users/" + testUser, null);
+            learnerUsers.forEach(u -> mgmt("DELETE", "/users/" + u, null));
             mgmt("DELETE", "/vhosts/" + vhost, null);
         } else if (Shell.onPath("rabbitmqctl")) {
             ctl("delete_user", testUser);
+            learnerUsers.forEach(u -> ctl("delete_user", u));
             ctl("delete_vhost", vhost);
         }
     }
@@ -180,11 +184,13 @@ final class Broker {
     }
 
     /**
-     * Creates (or resets) learner {@code learnerId}'s own broker user, {@code ml-learner-<id>}, with a
-     * fresh password and the rights {@code bin/mlcluster} gives it, and returns the password.
+     * Creates (or resets) the broker user {@code user} of learner {@code learnerId} with a fresh
+     * password and the rights {@code bin/mlcluster} gives a learner, and returns the password. Users
+     * are global on the broker: a test beside the shared cluster must not reset its learners'
+     * {@code ml-learner-<id>}, so it names its own.
      */
-    String learnerUser(String learnerId) {
-        String user = "ml-learner-" + learnerId;
+    String learnerUser(String user, String learnerId) {
+        learnerUsers.add(user);
         String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
         String p = prefix.replace(".", "\\.");
         String i = learnerId.replace(".", "\\.").replace("-", "\\-");

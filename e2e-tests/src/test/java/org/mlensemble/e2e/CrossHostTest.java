@@ -100,7 +100,8 @@ class CrossHostTest {
         processes.put("api", start("api", null, List.of("java", "-XX:+UseSerialGC", "-Xmx128m", "-jar",
                 apiJar.toString(), "--server.port=" + API_PORT, "--server.address=127.0.0.1", "--ml.prefix=" + PREFIX,
                 "--spring.rabbitmq.host=" + Broker.HOST, "--spring.rabbitmq.port=" + Broker.PORT,
-                "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=ml-api"), API_PASSWORD));
+                "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=ml-api",
+                "--ml.identity.learner-user=" + PREFIX + "-learner-{id}"), API_PASSWORD));
         for (int i = 1; i <= LEARNERS; i++) {
             String id = "learner-" + i;
             Netns.Host host = net.hosts().get(i - 1);
@@ -115,9 +116,10 @@ class CrossHostTest {
                     "--ml.prefix=" + PREFIX, "--ml.learner.id=" + id, "--ml.learner.shard=" + SHARDS.get(i - 1),
                     "--ml.learner.data-dir=" + data, "--ml.learner.model-dir=" + models,
                     "--spring.rabbitmq.host=" + net.bridgeAddress(), "--spring.rabbitmq.port=" + forwarder.port(),
-                    "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=ml-learner-" + id,
+                    "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=" + PREFIX + "-learner-" + id,
+                    "--ml.identity.learner-user=" + PREFIX + "-learner-{id}",
                     "--spring.rabbitmq.requested-heartbeat=" + AMQP_HEARTBEAT.toSeconds() + "s"),
-                    broker.learnerUser(id)));
+                    broker.learnerUser(PREFIX + "-learner-" + id, id)));
         }
         long t0 = System.nanoTime();
         await("the api sees every learner alive").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500))
