@@ -903,9 +903,14 @@ class Bench:
 
     # ------------------------------------------------------------------ P5: start-up and footprint
 
+    def learner_user(self, learner_id):
+        """The broker user of a learner, as bin/mlcluster names it (ML_LEARNER_RABBIT_USER_PATTERN)."""
+        return self.env.get("ML_LEARNER_RABBIT_USER_PATTERN", "ml-learner-{id}").replace("{id}", learner_id)
+
     def probe_env(self, kind, name):
         e = self.env
-        pw = e.get("ML_LEARNER_RABBIT_PASSWORD", "ml-learner-dev") if kind == "learner" else \
+        # a learner has its own broker user; bin/mlcluster up wrote its password into the run folder
+        pw = (self.run_dir / "secrets" / f"rabbit-{name}").read_text().strip() if kind == "learner" else \
             e.get("ML_API_RABBIT_PASSWORD", "ml-api-dev")
         doc = {"spring": {"rabbitmq": {"password": pw}}}
         if kind == "api" and self.api_key:
@@ -925,9 +930,12 @@ class Bench:
             args += [f"--ml.learner.id={name}", f"--ml.learner.shard={'XABCD'[int(name[-1])]}",
                      f"--ml.learner.data-dir={self.data_dir}",
                      f"--ml.learner.model-dir={model_dir or e.get('ML_MODEL_DIR', str(self.run_dir / 'models'))}",
-                     f"--spring.rabbitmq.username={e.get('ML_LEARNER_RABBIT_USER', 'ml-learner')}"]
+                     f"--spring.rabbitmq.username={self.learner_user(name)}",
+                     f"--ml.identity.learner-user={self.learner_user('{id}')}",
+                     f"--ml.identity.api-users={e.get('ML_API_RABBIT_USER', 'ml-api')}"]
         else:
-            args += [f"--spring.rabbitmq.username={e.get('ML_API_RABBIT_USER', 'ml-api')}"]
+            args += [f"--spring.rabbitmq.username={e.get('ML_API_RABBIT_USER', 'ml-api')}",
+                     f"--ml.identity.learner-user={self.learner_user('{id}')}"]
         return args
 
     def cds_archive(self, kind, rec):

@@ -20,8 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The local RabbitMQ. The suite runs in its own vhost, so that it never touches the queues of a
  * developer's cluster on the same broker. Its services log in as the project's users
- * ({@code ml-api}, {@code ml-learner}) with the permissions of {@code rabbitmq/definitions.json}
- * rewritten for the suite's prefix, so least privilege is exercised too. The suite itself (poison
+ ({@code ml-api} with the permissions of {@code rabbitmq/definitions.json} rewritten for the suite's
+ * prefix; each learner its own {@code ml-learner-<id>}, created by {@code bin/mlcluster} or by
+ * {@link #learnerUser}), so least privilege is exercised too. The suite itself (poison
  * messages, a fake learner) uses a throw-away user of that vhost.
  * <p>
  * Set-up goes through the management HTTP API (a {@code rabbitmqctl} call costs ~3 s of Erlang
@@ -45,6 +46,8 @@ final class Broker {
     private final String testUser;
     private final String testPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
     private String adminAuth;
+    /** Learner users made by {@link #learnerUser}, removed by {@link #cleanup}. */
+    private final List<String> learnerUsers = new ArrayList<>();
 
     /** The shared cluster's broker: vhost {@value #VHOST}, prefix {@value #PREFIX}. */
     Broker(Path repo) {
@@ -97,7 +100,7 @@ final class Broker {
     }
 
     private void prepareOverHttp() {
-        if (!mgmt("GET", "/users/ml-api", null).ok() || !mgmt("GET", "/users/ml-learner", null).ok()) {
+        if (!mgmt("GET", "/users/ml-api", null).ok()) {
             require(mgmt("POST", "/definitions", read(repo.resolve("rabbitmq/definitions.json"))));
         }
         if (mgmt("GET", "/vhosts/" + vhost, null).ok()) {
@@ -122,7 +125,7 @@ final class Broker {
                     + " with its management plugin, or rabbitmqctl (run as root; .ci/run installs and starts it)");
         }
         String users = ctl("list_users", "--no-table-headers").orThrow().output();
-        if (!hasLine(users, "ml-api") || !hasLine(users, "ml-learner")) {
+        if (!hasLine(users, "ml-api")) {
             Shell.run(CTL_TIMEOUT, Map.of(), repo, List.of("rabbitmqctl", "-q", "import_definitions", "--format", "json"),
                     repo.resolve("rabbitmq/definitions.json")).orThrow();
         }
@@ -143,9 +146,11 @@ final class Broker {
     void cleanup() {
         if (adminAuth != null && mgmt("GET", "/overview", null).ok()) {
             mgmt("DELETE", "/users/" + testUser, null);
+            learnerUsers.forEach(u -> mgmt("DELETE", "/users/" + u, null));
             mgmt("DELETE", "/vhosts/" + vhost, null);
         } else if (Shell.onPath("rabbitmqctl")) {
             ctl("delete_user", testUser);
+            learnerUsers.forEach(u -> ctl("delete_user", u));
             ctl("delete_vhost", vhost);
         }
     }
@@ -176,6 +181,49 @@ final class Broker {
 
     Shell.Result startApp() {
         return ctl("start_app");
+    }
+
+    /**
+     * Creates (or resets) the broker user {@code user} of learner {@code learnerId} with a fresh
+     * password and the rights {@code bin/mlcluster} gives a learner, and returns the password. Users
+     * are global on the broker: a test beside the shared cluster must not reset its learners'
+     * {@code ml-learner-<id>}, so it names its own.
+     */
+    String learnerUser(String user, String learnerId) {
+        learnerUsers.add(user);
+        String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+        String p = prefix.replace(".", "\\.");
+        String i = learnerId.replace(".", "\\.").replace("-", "\\-");
+        String configure = "^" + p + "\\.(learner\\." + i + "|sync\\." + i + "|jobs|dlx|dead-letter|presence|sync)$";
+        String write = "^(" + p + "\\.(learner\\." + i + "|sync\\." + i + "|dlx|dead-letter|presence|sync)|amq\\.default)$";
+        String read = "^(" + p + "\\.(learner\\." + i + "|sync\\." + i + "|jobs|dlx|sync|dataset\\..*)"
+                + "|amq\\.rabbitmq\\.reply-to.*)$";
+        if (adminAuth != null) {
+            require(mgmt("PUT", "/users/" + user, "{\"password\":\"" + password + "\",\"tags\":\"\"}"));
+            ObjectNode body = Json.object();
+            body.put("configure", configure);
+            body.put("write", write);
+            body.put("read", read);
+            require(mgmt("PUT", "/permissions/" + vhost + "/" + user, Json.write(body)));
+        } else {
+            ctl("delete_user", user);
+            ctl("add_user", user, password).orThrow();
+            ctl("set_permissions", "-p", vhost, user, configure, write, read).orThrow();
+        }
+        return password;
+    }
+
+    /** A connection with the given login, as an attacker who holds it would open one. */
+    Connection connectAs(String name, String user, String password) throws IOException, TimeoutException {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setHost(HOST);
+        f.setPort(PORT);
+        f.setVirtualHost(vhost);
+        f.setUsername(user);
+        f.setPassword(password);
+        f.setAutomaticRecoveryEnabled(false);
+        f.setConnectionTimeout(3000);
+        return f.newConnection(name);
     }
 
     Connection connect(String name) throws IOException, TimeoutException {
@@ -223,7 +271,7 @@ final class Broker {
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode p : Json.read(repo.resolve("rabbitmq/definitions.json")).get("permissions")) {
             String user = p.get("user").asString();
-            if (user.equals("ml-api") || user.equals("ml-learner")) {
+            if (user.equals("ml-api")) {
                 out.add(p);
             }
         }

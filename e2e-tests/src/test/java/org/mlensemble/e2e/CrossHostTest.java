@@ -60,9 +60,8 @@ class CrossHostTest {
     private static final Duration UPLOAD_TIMEOUT = Duration.ofSeconds(150);
     private static final Pattern SYNC_LINE = Pattern.compile(
             "sync (done(?: with failures)?) in (\\d+) ms: (\\d+) peer\\(s\\), (\\d+) member\\(s\\) and (\\d+) dataset file\\(s\\) copied");
-    // the project's development passwords (rabbitmq/README.md), as bin/mlcluster uses them
+    // the project's development password of ml-api (rabbitmq/README.md); each learner gets its own user
     private static final String API_PASSWORD = "ml-api-dev";
-    private static final String LEARNER_PASSWORD = "ml-learner-dev";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration FIT_DEADLINE = Duration.ofSeconds(60);
     private static final Duration EVALUATE_DEADLINE = Duration.ofSeconds(20);
@@ -118,7 +117,8 @@ class CrossHostTest {
         processes.put("api", start("api", null, List.of("java", "-XX:+UseSerialGC", "-Xmx128m", "-jar",
                 apiJar.toString(), "--server.port=" + API_PORT, "--server.address=127.0.0.1", "--ml.prefix=" + PREFIX,
                 "--spring.rabbitmq.host=" + Broker.HOST, "--spring.rabbitmq.port=" + Broker.PORT,
-                "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=ml-api"), API_PASSWORD));
+                "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=ml-api",
+                "--ml.identity.learner-user=" + PREFIX + "-learner-{id}"), API_PASSWORD));
         for (int i = 1; i <= LEARNERS; i++) {
             startLearner("learner-" + i, net.hosts().get(i - 1), SHARDS.get(i - 1));
         }
@@ -143,9 +143,10 @@ class CrossHostTest {
                 "--ml.prefix=" + PREFIX, "--ml.learner.id=" + id, "--ml.learner.shard=" + shard,
                 "--ml.learner.data-dir=" + data, "--ml.learner.model-dir=" + models,
                 "--spring.rabbitmq.host=" + net.bridgeAddress(), "--spring.rabbitmq.port=" + forwarder.port(),
-                "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=ml-learner",
+                "--spring.rabbitmq.virtual-host=" + VHOST, "--spring.rabbitmq.username=" + PREFIX + "-learner-" + id,
+                "--ml.identity.learner-user=" + PREFIX + "-learner-{id}",
                 "--spring.rabbitmq.requested-heartbeat=" + AMQP_HEARTBEAT.toSeconds() + "s"),
-                LEARNER_PASSWORD));
+                broker.learnerUser(PREFIX + "-learner-" + id, id)));
     }
 
     /**

@@ -71,7 +71,11 @@ class PoisonMessageTest extends ClusterTest {
                 new Poison("predict of random bytes", "predict", randomBytes(512)));
         int learners = E2eCluster.LEARNERS.size();
         double deadLetteredBefore = learnerSum("ml_learner_jobs_dead_lettered_total");
-        try (Connection conn = cluster.broker.connect("e2e-poison-jobs"); Channel ch = conn.createChannel()) {
+        // published by the api's login (user_id ml-api, checked by the broker): the learners obey only
+        // api users, so a poison job from anyone else would be refused before it is even read
+        try (Connection conn = cluster.broker.connect("e2e-poison-jobs"); Channel ch = conn.createChannel();
+                Connection asApi = cluster.broker.connectAs("e2e-poison-as-api", "ml-api", "ml-api-dev");
+                Channel apiCh = asApi.createChannel()) {
             long before = ch.queueDeclarePassive(DEAD_LETTERS).getMessageCount();
             String replies = ch.queueDeclare().getQueue(); // any reply to a poison job would land here
             for (Poison p : poisons) {
@@ -80,7 +84,7 @@ class PoisonMessageTest extends ClusterTest {
                     headers.put(Headers.JOB_TYPE, p.jobType());
                 }
                 headers.put("x-e2e-poison", p.what());
-                ch.basicPublish(JOBS, "", new AMQP.BasicProperties.Builder().headers(headers)
+                apiCh.basicPublish(JOBS, "", new AMQP.BasicProperties.Builder().headers(headers).userId("ml-api")
                         .correlationId(UUID.randomUUID().toString()).replyTo(replies).build(), p.body());
             }
             long expected = before + (long) poisons.size() * learners;

@@ -140,6 +140,9 @@ final class Cluster {
             "spring.rabbitmq.port=" + broker.port(),
             "spring.rabbitmq.username=" + broker.username(),
             "spring.rabbitmq.password=" + broker.password(),
+            // one login for everything here: learners' identities are not told apart (see Identities)
+            "ml.identity.learner-user=" + broker.username(),
+            "ml.identity.api-users=" + broker.username(),
             "logging.level.root=WARN",
             "logging.level.org.mlensemble=INFO",
         };

@@ -191,7 +191,8 @@ class LateReplicaTest {
     private static String[] args(String... own) {
         List<String> all = new ArrayList<>(List.of("--ml.prefix=" + prefix, "--spring.rabbitmq.host=" + broker.host(),
                 "--spring.rabbitmq.port=" + broker.port(), "--spring.rabbitmq.username=" + broker.username(),
-                "--spring.rabbitmq.password=" + broker.password(), "--logging.level.root=WARN",
+                "--spring.rabbitmq.password=" + broker.password(), "--ml.identity.learner-user=" + broker.username(),
+                "--ml.identity.api-users=" + broker.username(), "--logging.level.root=WARN",
                 "--logging.level.org.mlensemble=INFO"));
         for (String p : own) {
             all.add("--" + p);

@@ -30,6 +30,7 @@ import java.util.function.Supplier;
 import org.mlensemble.common.gather.Gather;
 import org.mlensemble.common.gather.GatherResult;
 import org.mlensemble.common.messaging.Headers;
+import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.JobReply;
 import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MalformedMessageException;
@@ -86,19 +87,27 @@ public final class ScatterGather implements AutoCloseable {
     private final Counter duplicate;
     /** Successful replies from a replica of a shard that another replica had already answered. */
     private final Counter hedged;
+    /** Replies whose {@code user_id} is not the broker user of the learner they claim to be from. */
+    private final Counter forged;
+    /** Replies from a learner the gather did not send the job to. */
+    private final Counter unexpected;
+    private final Identities identities;
 
     public ScatterGather(ConnectionFactory factory, Topology topology, int channelCount, Clock clock,
             MeterRegistry meters) {
-        this(factory, topology, channelCount, clock, meters, null);
+        this(factory, topology, channelCount, clock, meters, null, Identities.defaults());
     }
 
     /**
      * @param liveLearners who is alive now, from presence; gathers stop waiting for learners that
      *                     die while a request is in flight (null: wait for them until the deadline)
+     * @param identities   which broker user may answer for which learner; a reply whose
+     *                     {@code user_id} does not vouch for its learner id is dropped
      */
     public ScatterGather(ConnectionFactory factory, Topology topology, int channelCount, Clock clock,
-            MeterRegistry meters, Supplier<Set<String>> liveLearners) {
+            MeterRegistry meters, Supplier<Set<String>> liveLearners, Identities identities) {
         this.factory = factory;
+        this.identities = identities;
         this.topology = topology;
         this.clock = clock;
         this.channels = new ReplyChannel[channelCount];
@@ -109,6 +118,8 @@ public final class ScatterGather implements AutoCloseable {
         this.malformed = meters.counter("ml.api.replies.malformed");
         this.duplicate = meters.counter("ml.api.replies.duplicate");
         this.hedged = meters.counter("ml.api.replies.hedged");
+        this.forged = meters.counter("ml.api.replies.forged");
+        this.unexpected = meters.counter("ml.api.replies.unexpected");
         meters.gauge("ml.api.gathers.in.flight", pending, Map::size);
         if (liveLearners != null) {
             timers.scheduleWithFixedDelay(() -> dropLostLearners(liveLearners), LIVENESS_SWEEP_MS, LIVENESS_SWEEP_MS,
@@ -164,6 +175,8 @@ public final class ScatterGather implements AutoCloseable {
                 .replyTo(Topology.DIRECT_REPLY_TO)
                 .expiration(Long.toString(Math.max(1, expirationMs)))
                 .deliveryMode(persistent ? 2 : 1)
+                // the broker refuses a user_id other than our login: learners obey only api users
+                .userId(factory.getUsername())
                 .headers(Map.of(Headers.JOB_TYPE, type.wireName(), Headers.DEADLINE, deadlineEpochMs,
                         Headers.PROTOCOL, Headers.PROTOCOL_VERSION))
                 .build();
@@ -199,7 +212,7 @@ public final class ScatterGather implements AutoCloseable {
         }
     }
 
-    private void onReply(String correlationId, byte[] body) {
+    private void onReply(String correlationId, String userId, byte[] body) {
         if (correlationId == null) {
             malformed.increment();
             return;
@@ -219,6 +232,16 @@ public final class ScatterGather implements AutoCloseable {
         } catch (MalformedMessageException e) {
             malformed.increment();
             log.debug("dropped a malformed reply: {}", e.getMessage());
+            return;
+        }
+        if (!identities.vouchesForLearner(userId, reply.learnerId())) {
+            forged.increment();
+            log.debug("dropped a reply claiming to be from {} published by broker user {}", reply.learnerId(), userId);
+            return;
+        }
+        if (!gather.expects(reply.learnerId())) {
+            unexpected.increment();
+            log.debug("dropped a reply from {}, which this request was not sent to", reply.learnerId());
             return;
         }
         switch (gather.offer(reply)) {
@@ -332,7 +355,7 @@ public final class ScatterGather implements AutoCloseable {
             ch.basicConsume(Topology.DIRECT_REPLY_TO, true, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                    onReply(properties.getCorrelationId(), body);
+                    onReply(properties.getCorrelationId(), properties.getUserId(), body);
                 }
 
                 @Override

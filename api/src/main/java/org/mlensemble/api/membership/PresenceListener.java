@@ -1,7 +1,9 @@
 package org.mlensemble.api.membership;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.mlensemble.api.system.IdentityProperties;
 import org.mlensemble.common.messaging.Heartbeat;
+import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.MalformedMessageException;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.Names;
@@ -11,7 +13,12 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
-/** Feeds learner heartbeats into {@link Membership}; a heartbeat it cannot read is dropped and counted. */
+/**
+ * Feeds learner heartbeats into {@link Membership}. A heartbeat it cannot read is dropped and
+ * counted, and so is one whose {@code user_id} (checked by the broker against the publisher's login)
+ * is not the broker user of the learner it claims to be from: anyone else could otherwise add a
+ * learner with any model, or say that a real learner is leaving.
+ */
 @Component
 class PresenceListener {
 
@@ -19,14 +26,17 @@ class PresenceListener {
 
     private final Membership membership;
     private final MeterRegistry meters;
+    private final Identities identities;
 
-    PresenceListener(Membership membership, MeterRegistry meters) {
+    PresenceListener(Membership membership, MeterRegistry meters, IdentityProperties identity) {
         this.membership = membership;
         this.meters = meters;
+        this.identities = identity.identities();
         meters.gauge("ml.api.learners.live", membership, m -> m.live().size());
         // registered now, so that they read 0 rather than being absent
         meters.counter("ml.api.heartbeats.malformed");
         meters.counter("ml.api.heartbeats.stale");
+        meters.counter("ml.api.heartbeats.forged");
     }
 
     @RabbitListener(id = "presence", queues = "#{presenceQueue.name}")
@@ -35,6 +45,13 @@ class PresenceListener {
             Heartbeat hb = MessageCodec.decode(message.getBody(), Heartbeat.class);
             if (!Names.isSafeName(hb.learnerId()) || !Names.isShardName(hb.shard())) {
                 throw new MalformedMessageException("heartbeat without a valid learner id and shard");
+            }
+            String userId = message.getMessageProperties().getReceivedUserId();
+            if (!identities.vouchesForLearner(userId, hb.learnerId())) {
+                meters.counter("ml.api.heartbeats.forged").increment();
+                log.debug("dropped a heartbeat claiming to be from {} published by broker user {}", hb.learnerId(),
+                        userId);
+                return;
             }
             if (!membership.onHeartbeat(hb)) {
                 meters.counter("ml.api.heartbeats.stale").increment();

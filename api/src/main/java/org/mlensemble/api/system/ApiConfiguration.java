@@ -57,9 +57,9 @@ class ApiConfiguration {
 
     @Bean(destroyMethod = "close")
     ScatterGather scatterGather(CachingConnectionFactory connections, Topology topology, ApiProperties props,
-            Clock clock, MeterRegistry meters, Membership membership) {
+            Clock clock, MeterRegistry meters, Membership membership, IdentityProperties identity) {
         ScatterGather sg = new ScatterGather(connections.getRabbitConnectionFactory(), topology,
-                props.replyChannels(), clock, meters, membership::live);
+                props.replyChannels(), clock, meters, membership::live, identity.identities());
         sg.connect();
         return sg;
     }

@@ -103,6 +103,15 @@ public final class Gather {
     }
 
     /**
+     * True when {@code learnerId} belongs to this request: it holds one of its shards or was
+     * alive, and so was sent the job, when the gather began. A reply from any other learner id is
+     * not one this gather waits for.
+     */
+    public synchronized boolean expects(String learnerId) {
+        return shardOf.containsKey(learnerId) || live.contains(learnerId);
+    }
+
+    /**
      * Records a reply. A successful reply for a shard that another replica already answered is a
      * hedge, before or after completion, and changes nothing; other replies after completion or
      * after the deadline are late and change nothing.

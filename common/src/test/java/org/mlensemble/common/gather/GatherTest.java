@@ -43,6 +43,15 @@ class GatherTest {
     }
 
     @Test
+    void expectsOnlyTheHoldersAndTheLearnersAliveWhenItBegan() {
+        Gather gather = gather(List.of("a", "b"), List.of("b", "c"), 1, false);
+
+        assertThat(gather.expects("a")).as("a holder, alive or not").isTrue();
+        assertThat(gather.expects("c")).as("alive, so it was sent the job").isTrue();
+        assertThat(gather.expects("impostor")).isFalse();
+    }
+
+    @Test
     void stopsWaitingForALearnerThatPresenceLost() {
         Gather gather = gather(List.of("a", "b", "c"), List.of("a", "b", "c"), 1, false);
         gather.offer(reply("a", ReplyStatus.OK));

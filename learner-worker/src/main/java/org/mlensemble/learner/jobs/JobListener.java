@@ -6,6 +6,7 @@ import org.mlensemble.common.messaging.DeleteDatasetJob;
 import org.mlensemble.common.messaging.EvaluateJob;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.Headers;
+import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.JobReply;
 import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MalformedMessageException;
@@ -18,6 +19,7 @@ import org.mlensemble.learner.datasets.DatasetJobs;
 import org.mlensemble.learner.presence.PresencePublisher;
 import org.mlensemble.learner.sync.SyncProperties;
 import org.mlensemble.learner.sync.SyncState;
+import org.mlensemble.learner.system.IdentityProperties;
 import org.mlensemble.learner.system.LearnerProperties;
 import org.mlensemble.learner.training.Learner;
 import org.slf4j.Logger;
@@ -32,7 +34,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Thin adapter from job messages to {@link Learner} calls and back to direct replies. A message it
- * cannot read is rejected without requeue, which dead-letters it; the learner goes on serving.
+ * cannot read is rejected without requeue, which dead-letters it; the learner goes on serving. So is
+ * a job whose {@code user_id} (checked by the broker against the publisher's login) is not an api
+ * user: any login that may publish to the default exchange, a learner's included, can put a message
+ * into this queue, and only the api may make a learner train, predict or delete.
  */
 @Component
 class JobListener {
@@ -49,9 +54,13 @@ class JobListener {
     private final SyncState sync;
     private final SyncProperties syncProps;
     private final DatasetJobs datasets;
+    private final Identities identities;
 
     JobListener(Learner learner, RabbitTemplate rabbit, LearnerProperties props, Clock clock, MeterRegistry meters,
-            PresencePublisher presence, SyncState sync, SyncProperties syncProps, DatasetJobs datasets) {
+            PresencePublisher presence, SyncState sync, SyncProperties syncProps, DatasetJobs datasets,
+            IdentityProperties identity) {
+        this.identities = identity.identities();
+        meters.counter("ml.learner.jobs.forged"); // reads 0 rather than being absent
         this.sync = sync;
         this.syncProps = syncProps;
         this.datasets = datasets;
@@ -67,6 +76,12 @@ class JobListener {
     void onJob(Message message) {
         MessageProperties mp = message.getMessageProperties();
         JobReply reply;
+        if (!identities.isApi(mp.getReceivedUserId())) {
+            meters.counter("ml.learner.jobs.forged").increment();
+            log.warn("dead-lettering a job published by broker user {}, not an api user (correlation {})",
+                    mp.getReceivedUserId(), mp.getCorrelationId());
+            throw new AmqpRejectAndDontRequeueException("job not published by an api user");
+        }
         try {
             JobType type = JobType.fromWire(mp.getHeader(Headers.JOB_TYPE))
                     .orElseThrow(() -> new MalformedMessageException("unknown job type " + mp.getHeader(Headers.JOB_TYPE)));

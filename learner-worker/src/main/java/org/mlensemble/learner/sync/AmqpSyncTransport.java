@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.mlensemble.common.messaging.Headers;
+import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.MalformedMessageException;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.Topology;
@@ -46,13 +47,18 @@ final class AmqpSyncTransport implements SyncTransport, AutoCloseable {
     }
 
     private final Channel channel;
+    private final String login;
+    private final Identities identities;
     private final Topology topology;
     private final SyncProperties props;
     private final Map<String, BlockingQueue<Reply>> pending = new ConcurrentHashMap<>();
 
-    AmqpSyncTransport(ConnectionFactory connections, Topology topology, SyncProperties props) throws IOException {
+    AmqpSyncTransport(ConnectionFactory connections, Topology topology, SyncProperties props, Identities identities)
+            throws IOException {
+        this.identities = identities;
         this.topology = topology;
         this.props = props;
+        this.login = connections.getUsername();
         this.channel = connections.createConnection().getDelegate().createChannel();
         channel.addReturnListener(r -> deliver(r.getProperties(), new byte[0], UNROUTABLE));
         channel.basicConsume(Topology.DIRECT_REPLY_TO, true, new DefaultConsumer(channel) {
@@ -88,7 +94,15 @@ final class AmqpSyncTransport implements SyncTransport, AutoCloseable {
                     break;
                 }
                 try {
-                    answers.add(MessageCodec.decode(r.body(), Inventory.class));
+                    Inventory inv = MessageCodec.decode(r.body(), Inventory.class);
+                    // only a learner of this shard, under its own login, may tell us what to copy
+                    if (identities.vouchesForLearner(r.props().getUserId(), inv.learnerId())
+                            && request.shard().equals(inv.shard())) {
+                        answers.add(inv);
+                    } else {
+                        log.warn("sync: dropped an inventory claiming to be from {} (shard {}) sent by broker user {}",
+                                inv.learnerId(), inv.shard(), r.props().getUserId());
+                    }
                 } catch (MalformedMessageException e) {
                     log.warn("sync: an unreadable inventory answer: {}", e.getMessage());
                 }
@@ -118,6 +132,9 @@ final class AmqpSyncTransport implements SyncTransport, AutoCloseable {
                 throw new SyncException(peerId + " answered " + r.status() + ": " + new String(r.body(),
                         java.nio.charset.StandardCharsets.UTF_8));
             }
+            if (!identities.vouchesForLearner(r.props().getUserId(), peerId)) {
+                throw new SyncException("an answer for " + peerId + " sent by broker user " + r.props().getUserId());
+            }
             Object size = r.props().getHeaders() == null ? null : r.props().getHeaders().get(Headers.SYNC_FILE_SIZE);
             if (!(size instanceof Number n)) {
                 throw new SyncException(peerId + " sent a chunk without " + Headers.SYNC_FILE_SIZE);
@@ -139,6 +156,7 @@ final class AmqpSyncTransport implements SyncTransport, AutoCloseable {
                 .contentType("application/json")
                 .correlationId(correlationId)
                 .replyTo(Topology.DIRECT_REPLY_TO)
+                .userId(login) // peers answer only the learner login that the request names
                 .headers(Map.of(Headers.SYNC_REQUEST, kind, Headers.PROTOCOL, Headers.PROTOCOL_VERSION))
                 .build();
         synchronized (channel) {

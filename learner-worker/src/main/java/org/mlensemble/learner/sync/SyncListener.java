@@ -2,10 +2,12 @@ package org.mlensemble.learner.sync;
 
 import java.nio.charset.StandardCharsets;
 import org.mlensemble.common.messaging.Headers;
+import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.MalformedMessageException;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.sync.FetchRequest;
 import org.mlensemble.common.messaging.sync.InventoryRequest;
+import org.mlensemble.learner.system.IdentityProperties;
 import org.mlensemble.learner.system.LearnerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +34,10 @@ class SyncListener {
     private final Holdings holdings;
     private final RabbitTemplate rabbit;
     private final LearnerProperties props;
+    private final Identities identities;
 
-    SyncListener(Holdings holdings, RabbitTemplate rabbit, LearnerProperties props) {
+    SyncListener(Holdings holdings, RabbitTemplate rabbit, LearnerProperties props, IdentityProperties identity) {
+        this.identities = identity.identities();
         this.holdings = holdings;
         this.rabbit = rabbit;
         this.props = props;
@@ -52,10 +56,16 @@ class SyncListener {
                 if (props.id().equals(r.learnerId())) {
                     return; // our own request (a restart of this learner while its old queue lingers)
                 }
+                if (!fromLearner(mp, r.learnerId()) || !props.shard().equals(r.shard())) {
+                    return;
+                }
                 log.info("sync: {} asks what shard {} holds", r.learnerId(), r.shard());
                 reply(mp, MessageCodec.encode(holdings.inventory()), AmqpSyncTransport.OK, -1);
             } else if (AmqpSyncTransport.FETCH.equals(kind)) {
                 FetchRequest r = MessageCodec.decode(message.getBody(), FetchRequest.class);
+                if (!fromLearner(mp, r.learnerId())) {
+                    return;
+                }
                 try {
                     SyncTransport.Chunk c = holdings.read(r, MAX_CHUNK);
                     reply(mp, c.bytes(), AmqpSyncTransport.OK, c.fileSize());
@@ -71,6 +81,16 @@ class SyncListener {
         } catch (MalformedMessageException e) {
             log.warn("sync: dropped an unreadable request: {}", e.getMessage());
         }
+    }
+
+    /** Only a learner, under its own login, may copy what this learner holds. */
+    private boolean fromLearner(MessageProperties mp, String learnerId) {
+        if (identities.vouchesForLearner(mp.getReceivedUserId(), learnerId)) {
+            return true;
+        }
+        log.warn("sync: dropped a request claiming to be from {} published by broker user {}", learnerId,
+                mp.getReceivedUserId());
+        return false;
     }
 
     private void reply(MessageProperties request, byte[] body, String status, long fileSize) {

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.time.Duration;
+import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.Topology;
+import org.mlensemble.learner.system.IdentityProperties;
 import org.mlensemble.learner.system.SyncTopology;
 import org.mlensemble.learner.training.Learner;
 import org.slf4j.Logger;
@@ -33,11 +35,13 @@ class SyncRunner implements SmartLifecycle {
     private final Topology topology;
     private final SyncTopology syncTopology;
     private final Timer timer;
+    private final Identities identities;
     private volatile Thread thread;
     private volatile boolean running;
 
     SyncRunner(Learner learner, Holdings holdings, SyncState state, SyncProperties props, ConnectionFactory connections,
-            Topology topology, SyncTopology syncTopology, MeterRegistry meters) {
+            Topology topology, SyncTopology syncTopology, MeterRegistry meters, IdentityProperties identity) {
+        this.identities = identity.identities();
         this.syncTopology = syncTopology;
         this.learner = learner;
         this.holdings = holdings;
@@ -68,7 +72,7 @@ class SyncRunner implements SmartLifecycle {
     private void run() {
         long started = System.nanoTime();
         String outcome = "failed";
-        try (AmqpSyncTransport transport = new AmqpSyncTransport(connections, topology, props)) {
+        try (AmqpSyncTransport transport = new AmqpSyncTransport(connections, topology, props, identities)) {
             ReplicaSync.Report r = new ReplicaSync(learner, holdings, transport, state, props.chunkBytes()).run();
             outcome = r.failures() == 0 ? "done" : "done with failures";
             log.info("sync {} in {} ms: {} peer(s), {} member(s) and {} dataset file(s) copied, {} bytes, {} failure(s)",

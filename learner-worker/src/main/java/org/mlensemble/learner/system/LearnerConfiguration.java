@@ -19,6 +19,7 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.boot.amqp.autoconfigure.RabbitTemplateCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -74,6 +75,20 @@ class LearnerConfiguration {
     SyncTopology syncTopology(ConnectionFactory connections, Topology topology, LearnerProperties props,
             SyncState syncState) {
         return new SyncTopology(connections, topology, props, syncState);
+    }
+
+    /**
+     * Stamps {@code user_id} with this learner's broker login on everything it publishes (replies,
+     * heartbeats, sync answers). The broker refuses a {@code user_id} other than the login, so the
+     * api and the peers can tell which learner really sent a message.
+     */
+    @Bean
+    RabbitTemplateCustomizer stampUserId(ConnectionFactory connections) {
+        String login = connections.getUsername();
+        return template -> template.addBeforePublishPostProcessors(message -> {
+            message.getMessageProperties().setUserId(login);
+            return message;
+        });
     }
 
     @Bean

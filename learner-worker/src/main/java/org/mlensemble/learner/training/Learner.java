@@ -278,9 +278,15 @@ public final class Learner {
         progress.put(modelId, new TrainingProgress(modelId, phase, percent, reason, clock.millis()));
     }
 
+    /**
+     * Keeps the {@code retention} members trained last, by the training learner's own clock
+     * ({@code trainedAt}; a copy keeps its replica's), never by the job's {@code createdAt}: that
+     * time comes in the message, and a job dated in the future would otherwise make every real
+     * member look older than it and have them all deleted.
+     */
     private void prune() {
         List<MemberInfo> byAge = members.values().stream().map(Member::info)
-                .sorted(Comparator.comparingLong(MemberInfo::createdAt).reversed()).toList();
+                .sorted(Comparator.comparingLong(MemberInfo::trainedAt).reversed()).toList();
         for (MemberInfo old : byAge.subList(Math.min(settings.retention(), byAge.size()), byAge.size())) {
             members.remove(old.modelId());
             store.delete(old.modelId());

@@ -174,7 +174,7 @@ class LearnerTest {
     }
 
     @Test
-    void retentionKeepsOnlyTheNewestModelsInMemoryAndOnDisk() {
+    void retentionKeepsOnlyTheModelsTrainedLastInMemoryAndOnDisk() {
         Learner learner = learner(2);
 
         learner.fit(Fixtures.job("m-old", 1_000, "linear", Map.of(), 7, "shard", false));
@@ -190,6 +190,19 @@ class LearnerTest {
         assertThat(store.root().resolve("m-mid")).isDirectory();
         assertThat(store.loadAll().members()).extracting(m -> m.info().modelId())
             .containsExactlyInAnyOrder("m-new", "m-mid");
+    }
+
+    @Test
+    void retentionGoesByWhenThisLearnerTrainedAMemberNotByTheDateInTheJob() {
+        Learner learner = learner(2);
+
+        // dated newest first: were the job's createdAt the order, the member trained last would go
+        learner.fit(Fixtures.job("m-dated-late", 9_000_000, "linear", Map.of(), 7, "shard", false));
+        learner.fit(Fixtures.job("m-second", 2_000, "linear", Map.of(), 7, "shard", false));
+        learner.fit(Fixtures.job("m-dated-early", 1, "linear", Map.of(), 7, "shard", false));
+
+        assertThat(learner.memberInfos()).extracting(MemberInfo::modelId)
+            .containsExactlyInAnyOrder("m-second", "m-dated-early");
     }
 
     @Test
