@@ -163,6 +163,7 @@ final class DatasetStreams {
             AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                     .contentType("end".equals(kind) ? "application/json" : "text/csv")
                     .deliveryMode(2)
+                    .userId(factory.getUsername()) // learners read only what an api user wrote
                     .headers(Map.of(Headers.DATASET_CHUNK, kind, Headers.DATASET_ROWS, rows))
                     .build();
             channel.basicPublish("", stream, true, props, body);

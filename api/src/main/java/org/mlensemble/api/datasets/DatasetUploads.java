@@ -121,11 +121,16 @@ final class DatasetUploads implements Datasets {
             throw new ApiProblem(HttpStatus.CONFLICT, "Upload in progress",
                     "dataset '" + c.name() + "' is being uploaded through this instance already");
         }
+        CompletableFuture<UploadOutcome> stored;
         try {
-            return uploadExclusive(c, shards);
-        } finally {
+            stored = uploadExclusive(c, shards);
+        } catch (RuntimeException | Error e) {
             inProgress.remove(c.name());
+            throw e;
         }
+        // the name stays taken until the learners have stored it: a second upload meanwhile would
+        // delete the streams of this one while a slow replica still reads them
+        return stored.whenComplete((outcome, failure) -> inProgress.remove(c.name()));
     }
 
     private CompletableFuture<UploadOutcome> uploadExclusive(UploadCommand c, int shards) {
@@ -248,6 +253,10 @@ final class DatasetUploads implements Datasets {
         } catch (UploadSpool.UploadTooLarge e) {
             meters.counter("ml.api.datasets.uploads", "outcome", "too_large").increment();
             throw ApiProblem.tooLarge(e.getMessage());
+        } catch (UploadSpool.SpoolFailed e) {
+            meters.counter("ml.api.datasets.uploads", "outcome", "spool_failed").increment();
+            throw ApiProblem.unavailable(e.getMessage() + "; nothing was stored, retry or free disk space on the api"
+                    + " (ml.api.datasets.spool-dir)");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot spool the upload: " + e.getMessage(), e);
         }

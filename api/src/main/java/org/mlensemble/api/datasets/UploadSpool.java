@@ -1,11 +1,12 @@
 package org.mlensemble.api.datasets;
 
-import java.io.BufferedWriter;
 import java.io.FilterInputStream;
+import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,13 @@ final class UploadSpool {
         }
     }
 
+    /** The spool file could not be written (disk full, folder not writable): the server's fault, not the client's. */
+    static final class SpoolFailed extends RuntimeException {
+        SpoolFailed(IOException cause) {
+            super("the api cannot write its spool file (" + cause.getMessage() + ")", cause);
+        }
+    }
+
     /** A checked upload in its spool file: the header, then {@code rows} records. */
     record Spooled(Path file, List<String> header, int targetColumn, int rows, long bodyBytes) {
     }
@@ -64,7 +72,7 @@ final class UploadSpool {
             Counting raw = new Counting(body, maxBytes);
             InputStream decoded = gzip ? new Counting(gzipOf(raw), maxBytes) : raw;
             Reader reader = new InputStreamReader(decoded, StandardCharsets.UTF_8);
-            try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            try (Writer out = new SpoolWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
                 CsvReader.Records records = CsvReader.records(reader, "the upload");
                 List<String> header = records.header();
                 int t = header.indexOf(target);
@@ -174,6 +182,58 @@ final class UploadSpool {
                 throw new TooLarge();
             }
             return n;
+        }
+    }
+
+    /** Turns a failure to write the spool file into {@link SpoolFailed}, apart from reading faults. */
+    private static final class SpoolWriter extends FilterWriter {
+        SpoolWriter(Writer out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int c) {
+            try {
+                super.write(c);
+            } catch (IOException e) {
+                throw new SpoolFailed(e);
+            }
+        }
+
+        @Override
+        public void write(char[] chars, int off, int len) {
+            try {
+                super.write(chars, off, len);
+            } catch (IOException e) {
+                throw new SpoolFailed(e);
+            }
+        }
+
+        @Override
+        public void write(String str, int off, int len) {
+            try {
+                super.write(str, off, len);
+            } catch (IOException e) {
+                throw new SpoolFailed(e);
+            }
+        }
+
+        @Override
+        public void flush() {
+            try {
+                super.flush();
+            } catch (IOException e) {
+                throw new SpoolFailed(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                super.close();
+            } catch (IOException e) {
+                throw new SpoolFailed(e);
+            }
         }
     }
 }

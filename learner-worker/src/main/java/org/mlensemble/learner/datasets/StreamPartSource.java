@@ -14,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.mlensemble.common.messaging.DatasetPartEnd;
 import org.mlensemble.common.messaging.Headers;
 import org.mlensemble.common.messaging.MalformedMessageException;
@@ -22,7 +23,10 @@ import org.mlensemble.common.messaging.MessageCodec;
 /**
  * Reads a dataset stream with a plain consumer: from the first offset, a few unacknowledged
  * chunks at a time ({@code basicQos}, which streams require), each acknowledged once written.
- * The consumer is cancelled at the end marker; the stream itself stays for other readers.
+ * The consumer is cancelled at the end marker; the stream itself stays for other readers. Only
+ * messages an api user published count: anything else on the stream (a learner login can write
+ * through the default exchange) is acknowledged and skipped, so it can neither add rows nor end a
+ * part early.
  */
 final class StreamPartSource implements PartSource {
 
@@ -33,9 +37,11 @@ final class StreamPartSource implements PartSource {
     }
 
     private final ConnectionFactory factory;
+    private final Predicate<String> trustedPublisher;
 
-    StreamPartSource(ConnectionFactory factory) {
+    StreamPartSource(ConnectionFactory factory, Predicate<String> trustedPublisher) {
         this.factory = factory;
+        this.trustedPublisher = trustedPublisher;
     }
 
     @Override
@@ -77,6 +83,10 @@ final class StreamPartSource implements PartSource {
                 }
                 if (d.failure() != null) {
                     throw new IOException("cannot read stream " + stream + ": " + d.failure());
+                }
+                if (!trustedPublisher.test(d.props().getUserId())) {
+                    channel.basicAck(d.tag(), false);
+                    continue;
                 }
                 Map<String, Object> headers = d.props().getHeaders();
                 Object kind = headers == null ? null : headers.get(Headers.DATASET_CHUNK);

@@ -1,6 +1,7 @@
 package org.mlensemble.learner.datasets;
 
 import com.rabbitmq.client.ConnectionFactory;
+import java.util.function.Predicate;
 
 /** The broker-backed {@link PartSource}, for the learner's configuration. */
 public final class StreamPartSources {
@@ -8,7 +9,8 @@ public final class StreamPartSources {
     private StreamPartSources() {
     }
 
-    public static PartSource of(ConnectionFactory factory) {
-        return new StreamPartSource(factory);
+    /** @param trustedPublisher which {@code user_id} may write a dataset stream: the api users */
+    public static PartSource of(ConnectionFactory factory, Predicate<String> trustedPublisher) {
+        return new StreamPartSource(factory, trustedPublisher);
     }
 }

@@ -113,8 +113,9 @@ class LearnerConfiguration {
 
     @Bean
     DatasetJobs datasetJobs(LearnerProperties props, DatasetStore store, CachingConnectionFactory connections,
-            Clock clock) {
+            IdentityProperties identity, Clock clock) {
         return new DatasetJobs(props.id(), props.shard(), store,
-                StreamPartSources.of(connections.getRabbitConnectionFactory()), props.datasetReadTimeout(), clock);
+                StreamPartSources.of(connections.getRabbitConnectionFactory(), identity.identities()::isApi),
+                props.datasetReadTimeout(), clock);
     }
 }
