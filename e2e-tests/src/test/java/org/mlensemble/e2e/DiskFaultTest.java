@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Scenario 8a: a learner whose model directory cannot be written. The suite runs as root, for whom
- * {@code chmod} stops nothing, so the learner's directory is replaced by a regular file while it
- * runs: saving a member then fails like a full or read-only disk would. The fit must say so for that
+ * Scenario 8a: a learner whose model directory cannot be written. The learner's directory is replaced
+ * by a regular file while it runs, which stops any learner (a {@code chmod} would stop nothing when
+ * the learners run as root, {@code ML_JVM_USER=root}): saving a member then fails like a full or
+ * read-only disk would. The fit must say so for that
  * learner (failed, with the reason), the learner must not claim the member, and it must stay up.
  */
 @Order(4)
