@@ -47,7 +47,8 @@ import org.springframework.http.HttpStatus;
  * Uploads and deletes datasets. An upload is spooled and checked ({@link UploadSpool}), split
  * ({@link DatasetSplit}), carried part by part over broker streams ({@link DatasetStreams}), and
  * stored by the learners, who each answer a {@link StoreDatasetJob} for their own shard letter and
- * the test part. It is answered once every shard has a learner that confirmed it.
+ * the test part. It is answered once every live learner has answered (or was lost, or the deadline
+ * passed), so a fit sent right after a 200 finds the data on every replica.
  */
 final class DatasetUploads implements Datasets {
 
@@ -172,7 +173,7 @@ final class DatasetUploads implements Datasets {
         CompletableFuture<GatherResult> f;
         try {
             f = scatterGather.scatter(JobType.STORE_DATASET, MessageCodec.encode(job), gather, lifetime,
-                    streamedAt + lifetime, true, ok -> unconfirmed(job, ok).isEmpty());
+                    streamedAt + lifetime, true);
         } catch (ScatterGather.BrokerUnavailableException e) {
             streams.delete(streamNames);
             throw ApiProblem.unavailable("The message broker is unreachable (" + e.getMessage() + "); nothing was"

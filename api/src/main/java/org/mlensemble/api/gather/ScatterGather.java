@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +24,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.mlensemble.common.gather.Gather;
 import org.mlensemble.common.gather.GatherResult;
@@ -64,7 +62,7 @@ public final class ScatterGather implements AutoCloseable {
     }
 
     private record Pending(Gather gather, CompletableFuture<GatherResult> future, ReplyChannel channel,
-            ScheduledFuture<?>[] timer, Predicate<List<JobReply>> enough, List<JobReply> okSoFar) {
+            ScheduledFuture<?>[] timer) {
     }
 
     private final ConnectionFactory factory;
@@ -154,20 +152,10 @@ public final class ScatterGather implements AutoCloseable {
      */
     public CompletableFuture<GatherResult> scatter(JobType type, byte[] body, Gather gather, long expirationMs,
             long deadlineEpochMs, boolean persistent) {
-        return scatter(type, body, gather, expirationMs, deadlineEpochMs, persistent, null);
-    }
-
-    /**
-     * As {@link #scatter(JobType, byte[], Gather, long, long, boolean)}, and also complete as soon
-     * as the successful replies so far are {@code enough} (a dataset upload needs one learner per
-     * shard, not every replica).
-     */
-    public CompletableFuture<GatherResult> scatter(JobType type, byte[] body, Gather gather, long expirationMs,
-            long deadlineEpochMs, boolean persistent, Predicate<List<JobReply>> enough) {
         String correlationId = UUID.randomUUID().toString();
         CompletableFuture<GatherResult> future = new CompletableFuture<>();
         ReplyChannel channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
-        Pending p = new Pending(gather, future, channel, new ScheduledFuture<?>[1], enough, new ArrayList<>());
+        Pending p = new Pending(gather, future, channel, new ScheduledFuture<?>[1]);
         pending.put(correlationId, p);
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
@@ -249,20 +237,10 @@ public final class ScatterGather implements AutoCloseable {
             case DUPLICATE -> duplicate.increment();
             case HEDGED -> hedged.increment();
             case ACCEPTED -> {
-                if (gather.isComplete() || (p != null && enough(p, reply))) {
+                if (gather.isComplete()) {
                     finish(correlationId);
                 }
             }
-        }
-    }
-
-    private static boolean enough(Pending p, JobReply reply) {
-        if (p.enough() == null || !reply.ok()) {
-            return false;
-        }
-        synchronized (p.okSoFar()) {
-            p.okSoFar().add(reply);
-            return p.enough().test(List.copyOf(p.okSoFar()));
         }
     }
 
