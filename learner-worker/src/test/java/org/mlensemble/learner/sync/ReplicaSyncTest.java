@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlensemble.common.data.HousePricingGenerator;
+import org.mlensemble.datagen.HousePricingGenerator;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.JobReply;
 import org.mlensemble.common.messaging.PredictJob;
