@@ -19,7 +19,6 @@ import org.mlensemble.learner.datasets.DatasetJobs;
 import org.mlensemble.learner.presence.PresencePublisher;
 import org.mlensemble.learner.sync.SyncProperties;
 import org.mlensemble.learner.sync.SyncState;
-import org.mlensemble.learner.system.IdentityProperties;
 import org.mlensemble.learner.system.LearnerProperties;
 import org.mlensemble.learner.training.Learner;
 import org.slf4j.Logger;
@@ -58,8 +57,8 @@ class JobListener {
 
     JobListener(Learner learner, RabbitTemplate rabbit, LearnerProperties props, Clock clock, MeterRegistry meters,
             PresencePublisher presence, SyncState sync, SyncProperties syncProps, DatasetJobs datasets,
-            IdentityProperties identity) {
-        this.identities = identity.identities();
+            Identities identities) {
+        this.identities = identities;
         meters.counter("ml.learner.jobs.forged"); // reads 0 rather than being absent
         this.sync = sync;
         this.syncProps = syncProps;

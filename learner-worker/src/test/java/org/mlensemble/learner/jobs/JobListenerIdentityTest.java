@@ -10,8 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.Headers;
-import org.mlensemble.learner.system.IdentityProperties;
 import org.mlensemble.learner.system.LearnerProperties;
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
 import org.springframework.amqp.core.Message;
@@ -25,7 +25,7 @@ class JobListenerIdentityTest {
             new LearnerProperties("learner-1", "A", Path.of("data"), Path.of("models"), 5, Duration.ofSeconds(1),
                     Duration.ofHours(1), 4, Duration.ZERO, Duration.ofMinutes(10)),
             Clock.systemUTC(), meters, null, null, null, null,
-            new IdentityProperties("ml-learner-{id}", Set.of("ml-api")));
+            new Identities("ml-learner-{id}", Set.of("ml-api")));
 
     @Test
     void aJobFromAnotherLearnersLoginIsDeadLetteredAndCountedBeforeItIsRead() {
