@@ -190,6 +190,23 @@ class ReplicaSyncTest {
         }
     }
 
+    @Test
+    void checksumsOfFilesNoLongerHeldAreForgotten() throws Exception {
+        Learner holder = learner("holder-1", work, clock);
+        HousePricingGenerator.generate(work.resolve("data").resolve("kept"), 1, 40, 10);
+        HousePricingGenerator.generate(work.resolve("data").resolve("dropped"), 2, 40, 10);
+        Holdings holdings = new Holdings(holder);
+
+        assertThat(holdings.inventory().datasets()).hasSize(2);
+        assertThat(holdings.cachedChecksums()).isEqualTo(4); // each dataset's A part and test part
+
+        try (var files = Files.walk(work.resolve("data").resolve("dropped"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        assertThat(holdings.inventory().datasets()).extracting(d -> d.dataset()).containsExactly("kept");
+        assertThat(holdings.cachedChecksums()).isEqualTo(2);
+    }
+
     private static Learner learner(String id, Path root, Clock clock) {
         return new Learner(new Learner.Settings(id, "A", root.resolve("data"), 5),
                 new MemberStore(root.resolve("models").resolve(id)), new MemberTrainer(clock), clock);
