@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.mlensemble.common.messaging.Headers;
+import org.mlensemble.common.messaging.MessageCodec;
+import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.common.table.CsvReader;
 import org.mlensemble.common.table.Table;
 import tools.jackson.databind.JsonNode;
@@ -194,14 +196,36 @@ class EnsembleTest {
         BrokerTool broker = BrokerTool.of(cluster);
         String dlq = broker.topology().deadLetterQueue();
         int before = broker.depth(dlq);
-        broker.publishJob("{not json".getBytes(StandardCharsets.UTF_8), Map.of(Headers.JOB_TYPE, "predict"));
-        broker.publishJob("{}".getBytes(StandardCharsets.UTF_8), Map.of(Headers.JOB_TYPE, "no-such-job"));
+        broker.publishJob("{not json".getBytes(StandardCharsets.UTF_8),
+                Map.of(Headers.JOB_TYPE, "predict", Headers.PROTOCOL, Headers.PROTOCOL_VERSION));
+        broker.publishJob("{}".getBytes(StandardCharsets.UTF_8),
+                Map.of(Headers.JOB_TYPE, "no-such-job", Headers.PROTOCOL, Headers.PROTOCOL_VERSION));
         // two poison messages, fanned out to four learners, each dead-lettered by its learner
         await().atMost(Duration.ofSeconds(10)).until(() -> broker.depth(dlq) >= before + 8);
 
         Http.Response predict = Http.post(cluster.apiUrl("/v1/ml-distributed/predict"), "{\"LotArea\": [9000]}");
         assertThat(predict.status()).isEqualTo(200);
         assertThat(predict.body().at("/members/used").asInt()).isEqualTo(4);
+        assertThat(Cluster.SHARDS).allSatisfy(s -> assertThat(cluster.running("learner-" + (Cluster.SHARDS.indexOf(s) + 1))).isTrue());
+    }
+
+    @Test
+    @Order(6)
+    void aJobOfAnotherProtocolVersionIsDeadLetteredAndLearnersKeepServing() {
+        BrokerTool broker = BrokerTool.of(cluster);
+        String dlq = broker.topology().deadLetterQueue();
+        int before = broker.depth(dlq);
+        // a predict every learner could answer, but in a contract version none of them speaks
+        byte[] predict = MessageCodec.encode(new PredictJob(missedModel, Map.of("LotArea", List.of(9000)), 1));
+        broker.publishJob(predict, Map.of(Headers.JOB_TYPE, "predict",
+                Headers.PROTOCOL, Headers.PROTOCOL_VERSION + 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.depth(dlq) >= before + 4);
+        assertThat(broker.depth(dlq)).isEqualTo(before + 4);
+
+        Http.Response answer = Http.post(cluster.apiUrl("/v1/ml-distributed/predict?modelId=" + missedModel),
+                "{\"LotArea\": [9000]}");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body().at("/members/used").asInt()).isEqualTo(4);
         assertThat(Cluster.SHARDS).allSatisfy(s -> assertThat(cluster.running("learner-" + (Cluster.SHARDS.indexOf(s) + 1))).isTrue());
     }
 

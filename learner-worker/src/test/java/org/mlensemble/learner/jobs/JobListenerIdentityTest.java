@@ -17,7 +17,10 @@ import org.springframework.amqp.AmqpRejectAndDontRequeueException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 
-/** A learner obeys only jobs published by an api user; nothing else of it is needed to refuse one. */
+/**
+ * A learner obeys only jobs published by an api user in its own protocol version; nothing else of it
+ * is needed to refuse one.
+ */
 class JobListenerIdentityTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -38,9 +41,25 @@ class JobListenerIdentityTest {
         assertThat(meters.counter("ml.learner.jobs.forged").count()).isEqualTo(4);
     }
 
+    @Test
+    void aJobOfAnotherProtocolVersionIsDeadLetteredUnreadAndCounted() {
+        for (Object version : new Object[] {2, "1", null}) {
+            Message job = fit("ml-api");
+            job.getMessageProperties().setHeader(Headers.PROTOCOL, version);
+
+            AmqpRejectAndDontRequeueException e = assertThrows(AmqpRejectAndDontRequeueException.class,
+                    () -> listener.onJob(job), String.valueOf(version));
+            assertThat(e).hasMessageContaining("protocol version " + version);
+        }
+
+        assertThat(meters.counter("ml.learner.jobs.dead.lettered").count()).isEqualTo(3);
+        assertThat(meters.counter("ml.learner.jobs.forged").count()).isZero();
+    }
+
     private static Message fit(String userId) {
         MessageProperties mp = new MessageProperties();
         mp.setHeader(Headers.JOB_TYPE, "fit");
+        mp.setHeader(Headers.PROTOCOL, Headers.PROTOCOL_VERSION);
         mp.setReceivedUserId(userId);
         return new Message("{\"modelId\":\"m-forged\",\"dataset\":\"d\",\"target\":\"t\"}"
                 .getBytes(StandardCharsets.UTF_8), mp);
