@@ -399,10 +399,7 @@ class Bench:
             shutil.rmtree(self.data_dir, ignore_errors=True)
             ds.mkdir(parents=True)
             t0 = time.monotonic()
-            cp = REPO / "common" / "target" / "classes"
-            if not cp.exists():
-                cp = self.learner_app
-            run(["java", "-XX:+UseSerialGC", "-cp", str(cp), "org.mlensemble.common.data.HousePricingGenerator",
+            run(["java", "-XX:+UseSerialGC", "-jar", str(REPO / "datagen" / "target" / "datagen-exec.jar"),
                  "--out", str(ds), "--train-rows", str(self.fit_rows), "--test-rows", str(self.fit_test_rows)],
                 timeout=1800)
             marker.write_text(want)

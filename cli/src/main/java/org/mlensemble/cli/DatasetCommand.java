@@ -16,12 +16,37 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.zip.GZIPOutputStream;
+import org.mlensemble.common.learning.RequestDefaults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
 /** {@code mlctl dataset upload|list|show|delete}: datasets uploaded through the api. */
-final class DatasetCommand implements Command {
+@Command(name = "dataset", description = "upload a CSV as a dataset, list, show or delete datasets",
+        customSynopsis = {"mlctl dataset upload FILE --target COLUMN [--name NAME] [--test-fraction F]",
+            "                              [--seed N] [--shards N]",
+            "       mlctl dataset list",
+            "       mlctl dataset show NAME",
+            "       mlctl dataset delete NAME"},
+        subcommands = {DatasetCommand.Upload.class, DatasetCommand.ListAll.class, DatasetCommand.Show.class,
+            DatasetCommand.Delete.class},
+        footer = {"", "upload streams a CSV file (header line first) to the service, gzip-compressed on",
+            "the way (a FILE ending in .gz is sent as it is). The api checks it, shuffles it",
+            "with the seed, keeps --test-fraction of the rows as the labelled test set and",
+            "cuts the rest into one shard per letter A, B, ...; each learner stores its own",
+            "shard and the test set. Progress (bytes and rows sent) goes to stderr. Then fit",
+            "with: mlctl fit --dataset NAME --target COLUMN.", "",
+            "list shows every dataset the learners hold (uploaded or placed in their data",
+            "folder by hand), show one with its shards and which learners hold each, and",
+            "delete removes it from every learner and the broker.", "",
+            "Examples:",
+            "  mlctl dataset upload houses.csv --target SalePrice",
+            "  mlctl dataset upload sales.csv.gz --target amount --name sales --shards 2",
+            "  mlctl dataset show houses"})
+final class DatasetCommand implements Callable<Integer> {
 
     static final String PATH = "/v1/ml-distributed/datasets";
     static final Duration SHORT = Duration.ofSeconds(30);
@@ -29,116 +54,97 @@ final class DatasetCommand implements Command {
     static final Duration UPLOAD = Duration.ofMinutes(30);
 
     @Override
-    public String name() {
-        return "dataset";
+    public Integer call() {
+        throw CliError.usage("dataset needs a subcommand: upload, list, show or delete");
     }
 
-    @Override
-    public String summary() {
-        return "upload a CSV as a dataset, list, show or delete datasets";
-    }
+    @Command(name = "upload", description = "upload a CSV file as a dataset",
+            customSynopsis = "mlctl dataset upload FILE --target COLUMN [--name NAME] [--test-fraction F] "
+                    + "[--seed N] [--shards N]")
+    static final class Upload extends ApiCommand {
 
-    @Override
-    public Set<String> options() {
-        return Set.of("target", "name", "test-fraction", "seed", "shards");
-    }
+        @Parameters(paramLabel = "FILE", description = "a CSV file with a header line, or such a file gzipped (.gz)")
+        Path file;
 
-    @Override
-    public int positionals() {
-        return 2;
-    }
+        @Option(names = "--target", paramLabel = "COLUMN", required = true,
+                description = "the column to predict; every row needs a number there")
+        String target;
 
-    @Override
-    public String help() {
-        return """
-                Usage: mlctl dataset upload FILE --target COLUMN [--name NAME] [--test-fraction F]
-                                               [--seed N] [--shards N]
-                       mlctl dataset list
-                       mlctl dataset show NAME
-                       mlctl dataset delete NAME
+        @Option(names = "--name", paramLabel = "NAME", description = "the dataset's name [the file name without extension]")
+        String name;
 
-                upload streams a CSV file (header line first) to the service, gzip-compressed on
-                the way (a FILE ending in .gz is sent as it is). The api checks it, shuffles it
-                with the seed, keeps --test-fraction of the rows as the labelled test set and
-                cuts the rest into one shard per letter A, B, ...; each learner stores its own
-                shard and the test set. Progress (bytes and rows sent) goes to stderr. Then fit
-                with: mlctl fit --dataset NAME --target COLUMN.
+        @Option(names = "--test-fraction", paramLabel = "F",
+                description = "share of the rows kept for evaluation, in (0,1) [0.3]")
+        Double testFraction;
 
-                Options of upload:
-                  --target COLUMN      the column to predict; every row needs a number there
-                  --name NAME          the dataset's name [the file name without extension]
-                  --test-fraction F    share of the rows kept for evaluation, in (0,1) [0.3]
-                  --seed N             seed of the shuffle [42]
-                  --shards N           how many training shards [one per shard letter among
-                                       the live learners]
+        @Option(names = "--seed", paramLabel = "N", description = "seed of the shuffle [" + RequestDefaults.SEED + "]")
+        Long seed;
 
-                list shows every dataset the learners hold (uploaded or placed in their data
-                folder by hand), show one with its shards and which learners hold each, and
-                delete removes it from every learner and the broker.
+        @Option(names = "--shards", paramLabel = "N",
+                description = "how many training shards [one per shard letter among the live learners]")
+        Long shards;
 
-                Examples:
-                  mlctl dataset upload houses.csv --target SalePrice
-                  mlctl dataset upload sales.csv.gz --target amount --name sales --shards 2
-                  mlctl dataset show houses
-                """;
-    }
-
-    @Override
-    public int run(Args args, Session s) throws ApiClient.Unreachable {
-        List<String> p = args.positionals();
-        if (p.isEmpty()) {
-            throw CliError.usage("dataset needs a subcommand: upload, list, show or delete");
+        @Override
+        int run(Session s) throws ApiClient.Unreachable {
+            return upload(this, s);
         }
-        String sub = p.get(0);
-        if (!sub.equals("upload") && Set.of("target", "name", "test-fraction", "seed", "shards").stream()
-                .anyMatch(o -> args.value(o) != null)) {
-            throw CliError.usage("options --target, --name, --test-fraction, --seed and --shards belong to upload");
-        }
-        return switch (sub) {
-            case "upload" -> upload(args, s, one(p, "upload FILE"));
-            case "list" -> {
-                if (p.size() > 1) {
-                    throw CliError.usage("dataset list takes no argument");
-                }
-                yield list(s);
-            }
-            case "show" -> show(s, one(p, "show NAME"));
-            case "delete" -> delete(s, one(p, "delete NAME"));
-            default -> throw CliError.usage("unknown dataset subcommand '" + sub + "'; use upload, list, show or delete");
-        };
     }
 
-    private static String one(List<String> p, String usage) {
-        if (p.size() != 2) {
-            throw CliError.usage("usage: mlctl dataset " + usage);
+    @Command(name = "list", description = "every dataset the learners hold", customSynopsis = "mlctl dataset list")
+    static final class ListAll extends ApiCommand {
+        @Override
+        int run(Session s) throws ApiClient.Unreachable {
+            return list(s);
         }
-        return p.get(1);
     }
 
-    private int upload(Args args, Session s, String fileArg) throws ApiClient.Unreachable {
-        Path file = Path.of(fileArg);
+    /** A subcommand about one dataset, named by its one argument. */
+    abstract static class Named extends ApiCommand {
+        @Parameters(paramLabel = "NAME", description = "the dataset")
+        String name;
+    }
+
+    @Command(name = "show", description = "one dataset, its shards and who holds each",
+            customSynopsis = "mlctl dataset show NAME")
+    static final class Show extends Named {
+        @Override
+        int run(Session s) throws ApiClient.Unreachable {
+            return show(s, name);
+        }
+    }
+
+    @Command(name = "delete", description = "remove a dataset from every learner and the broker",
+            customSynopsis = "mlctl dataset delete NAME")
+    static final class Delete extends Named {
+        @Override
+        int run(Session s) throws ApiClient.Unreachable {
+            return delete(s, name);
+        }
+    }
+
+    private static int upload(Upload o, Session s) throws ApiClient.Unreachable {
+        Path file = o.file;
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw CliError.usage("cannot read " + file);
         }
-        String target = args.value("target");
-        if (target == null || target.isBlank()) {
+        if (o.target.isBlank()) {
             throw CliError.usage("upload needs --target COLUMN");
         }
         boolean gzipped = file.getFileName().toString().endsWith(".gz");
-        String name = args.value("name") != null ? args.value("name") : defaultName(file);
-        StringBuilder query = new StringBuilder("?target=").append(enc(target));
-        if (args.value("test-fraction") != null) {
-            double f = parseDouble(args.value("test-fraction"), "--test-fraction");
+        String name = o.name != null ? o.name : defaultName(file);
+        StringBuilder query = new StringBuilder("?target=").append(enc(o.target));
+        if (o.testFraction != null) {
+            double f = o.testFraction;
             if (!(f > 0 && f < 1)) {
                 throw CliError.usage("--test-fraction must be between 0 and 1, got " + f);
             }
             query.append("&testFraction=").append(f);
         }
-        if (args.value("seed") != null) {
-            query.append("&seed=").append(parseLong(args.value("seed"), "--seed"));
+        if (o.seed != null) {
+            query.append("&seed=").append(o.seed);
         }
-        if (args.value("shards") != null) {
-            query.append("&shards=").append(parseLong(args.value("shards"), "--shards"));
+        if (o.shards != null) {
+            query.append("&shards=").append(o.shards);
         }
         long size;
         try {
@@ -157,24 +163,24 @@ final class DatasetCommand implements Command {
                     : compressed(file, progress));
         }, headers, UPLOAD);
         progress.finish();
-        JsonNode o = s.require(r, "dataset upload");
+        JsonNode a = s.require(r, "dataset upload");
         if (s.json()) {
             s.out().println(r.body().strip());
             return Exit.OK;
         }
         s.out().printf("uploaded %s (upload %s): %d rows, %d columns, target %s, seed %s, test fraction %s%n",
-                Json.text(o, "dataset"), Json.text(o, "uploadId"), Json.longValue(o, "rows", 0),
-                Json.longValue(o, "columns", 0), Json.text(o, "target"), Json.number(o, "seed"),
-                Json.number(o, "testFraction"));
+                Json.text(a, "dataset"), Json.text(a, "uploadId"), Json.longValue(a, "rows", 0),
+                Json.longValue(a, "columns", 0), Json.text(a, "target"), Table.cell(Json.number(a, "seed")),
+                Table.cell(Json.number(a, "testFraction")));
         Table t = new Table("PART", "ROWS", "SHA256", "LEARNERS");
-        for (JsonNode part : o.path("shards")) {
+        for (JsonNode part : a.path("shards")) {
             partRow(t, part);
         }
-        partRow(t, o.path("test"));
+        partRow(t, a.path("test"));
         s.out().print(t.render());
-        JsonNode timings = o.path("timings");
+        JsonNode timings = a.path("timings");
         s.out().printf("sent %d bytes; checked in %d ms, streamed in %d ms, stored in %d ms (%d ms in all)%n",
-                Json.longValue(o, "bodyBytes", 0), Json.longValue(timings, "spoolMs", 0),
+                Json.longValue(a, "bodyBytes", 0), Json.longValue(timings, "spoolMs", 0),
                 Json.longValue(timings, "streamMs", 0), Json.longValue(timings, "storeMs", 0),
                 Json.longValue(timings, "totalMs", 0));
         return Exit.OK;
@@ -186,7 +192,7 @@ final class DatasetCommand implements Command {
                 String.join(",", Json.strings(part.get("learners"))));
     }
 
-    private int list(Session s) throws ApiClient.Unreachable {
+    private static int list(Session s) throws ApiClient.Unreachable {
         ApiClient.Response r = s.client().get(PATH, SHORT);
         JsonNode all = s.require(r, "datasets");
         if (s.json()) {
@@ -216,7 +222,7 @@ final class DatasetCommand implements Command {
         return Exit.OK;
     }
 
-    private int show(Session s, String name) throws ApiClient.Unreachable {
+    private static int show(Session s, String name) throws ApiClient.Unreachable {
         ApiClient.Response r = s.client().get(PATH + "/" + enc(name), SHORT);
         JsonNode d = s.require(r, "dataset " + name);
         if (s.json()) {
@@ -226,8 +232,9 @@ final class DatasetCommand implements Command {
         boolean uploaded = d.path("uploaded").asBoolean(false);
         s.out().printf("dataset %s: %s%n", Json.text(d, "name"), uploaded
                 ? "upload " + Json.text(d, "uploadId") + " of " + Json.time(Json.longValue(d, "createdAt", 0))
-                        + ", target " + Json.text(d, "target") + ", seed " + Json.number(d, "seed")
-                        + ", test fraction " + Json.number(d, "testFraction") + ", " + Json.longValue(d, "columns", 0)
+                        + ", target " + Json.text(d, "target") + ", seed " + Table.cell(Json.number(d, "seed"))
+                        + ", test fraction " + Table.cell(Json.number(d, "testFraction")) + ", "
+                        + Json.longValue(d, "columns", 0)
                         + " columns"
                 : "placed in the learners' data folder by hand");
         Table t = new Table("PART", "ROWS", "SHA256", "LIVE", "LEARNERS");
@@ -247,7 +254,7 @@ final class DatasetCommand implements Command {
         return Exit.OK;
     }
 
-    private int delete(Session s, String name) throws ApiClient.Unreachable {
+    private static int delete(Session s, String name) throws ApiClient.Unreachable {
         ApiClient.Response r = s.client().send("DELETE", PATH + "/" + enc(name), null, Map.of(), SHORT);
         JsonNode o = s.require(r, "dataset delete");
         if (s.json()) {
@@ -273,22 +280,6 @@ final class DatasetCommand implements Command {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static double parseDouble(String v, String option) {
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw CliError.usage(option + " must be a number, got '" + v + "'");
-        }
-    }
-
-    private static long parseLong(String v, String option) {
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw CliError.usage(option + " must be a whole number, got '" + v + "'");
-        }
     }
 
     /** The file as it is, counted for the progress. */

@@ -2,73 +2,44 @@ package org.mlensemble.cli;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
+import org.mlensemble.common.learning.RequestDefaults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code mlctl evaluate}: the ensemble's score on the dataset's labelled test set. */
-final class EvaluateCommand implements Command {
+@Command(name = "evaluate",
+        description = "score a model on the labelled test set (the ensemble, each member, each left out)",
+        customSynopsis = "mlctl evaluate [--model-id ID] [--deadline-ms MS] [--quorum N] [--weighted] [--strict]",
+        footer = {"", "Scores the averaged predictions of the members that answer on the dataset's",
+            "test set (rmse, mae, r2, rmsle), then each member alone, then the ensemble",
+            "without each member.", "", "Example:", "  mlctl evaluate --json | jq .rmse"})
+final class EvaluateCommand extends ApiCommand {
 
     static final String PATH = "/v1/ml-distributed/evaluate";
-    /** The api's default evaluate deadline. */
-    static final long DEFAULT_DEADLINE_MS = 30_000;
+
+    @Mixin
+    GatherOptions gather;
 
     @Override
-    public String name() {
-        return "evaluate";
-    }
-
-    @Override
-    public String summary() {
-        return "score a model on the labelled test set (the ensemble, each member, each left out)";
-    }
-
-    @Override
-    public Set<String> options() {
-        return Set.of("model-id", "deadline-ms", "quorum", "weighted", "strict");
-    }
-
-    @Override
-    public String help() {
-        return """
-                Usage: mlctl evaluate [--model-id ID] [--deadline-ms MS] [--quorum N] [--weighted] [--strict]
-
-                Scores the averaged predictions of the members that answer on the dataset's
-                test set (rmse, mae, r2, rmsle), then each member alone, then the ensemble
-                without each member.
-
-                Options:
-                  --model-id ID      the model to score [the latest]
-                  --deadline-ms MS   how long to wait for the members [30000]
-                  --quorum N         fewest members that must answer [1]
-                  --weighted         weight members by their held-out error (fit --weighted)
-                  --strict           exit 5 when some member did not answer
-
-                Example:
-                  mlctl evaluate --json | jq .rmse
-                """;
-    }
-
-    @Override
-    public int run(Args args, Session s) throws ApiClient.Unreachable {
+    int run(Session s) throws ApiClient.Unreachable {
         ObjectNode body = Json.MAPPER.createObjectNode();
-        if (args.value("model-id") != null) {
-            body.put("modelId", args.value("model-id"));
+        if (gather.modelId != null) {
+            body.put("modelId", gather.modelId);
         }
-        Long deadline = args.positiveLong("deadline-ms");
-        if (deadline != null) {
+        long deadline = gather.deadlineOr(RequestDefaults.EVALUATE_DEADLINE_MS);
+        if (gather.deadlineMs != null) {
             body.put("deadlineMs", deadline);
         }
-        Long quorum = args.positiveLong("quorum");
-        if (quorum != null) {
-            body.put("quorum", quorum.intValue());
+        if (gather.quorum() != null) {
+            body.put("quorum", gather.quorum().intValue());
         }
-        if (args.flag("weighted")) {
+        if (gather.weighted) {
             body.put("weighted", true);
         }
-        Duration timeout = Duration.ofMillis(deadline == null ? DEFAULT_DEADLINE_MS : deadline)
-                .plus(FitCommand.GRACE);
-        ApiClient.Response r = s.client().post(PATH, Json.write(body), Map.of(), timeout);
+        ApiClient.Response r = s.client().post(PATH, Json.write(body), Map.of(),
+                Duration.ofMillis(deadline).plus(FitCommand.GRACE));
         JsonNode a = s.require(r, "evaluate");
         if (s.json()) {
             s.out().println(r.body().strip());
@@ -81,7 +52,7 @@ final class EvaluateCommand implements Command {
             s.out().println();
             s.out().print(table(a).render());
         }
-        return Json.degraded(a.get("members")) && args.flag("strict") ? Exit.DEGRADED : Exit.OK;
+        return gather.exitCode(a);
     }
 
     static Table table(JsonNode a) {

@@ -1,11 +1,15 @@
 package org.mlensemble.cli;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.mlensemble.common.learning.RequestDefaults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -20,79 +24,84 @@ import tools.jackson.databind.node.ObjectNode;
  * re-sent to the backup load balancer after the main one failed mid-request, the api joins it to
  * the same model instead of training a second one.
  */
-final class FitCommand implements Command {
+@Command(name = "fit", sortOptions = false,
+        description = "train a new model version on every learner, showing progress",
+        customSynopsis = "mlctl fit [options]",
+        descriptionHeading = "%n",
+        footer = {"", "Trains a new model version: every learner trains a member on its own shard.",
+            "By default the fit runs asynchronously and mlctl follows it, drawing a progress",
+            "bar on stderr (a line per change when stderr is not a terminal), then prints",
+            "the per-learner table. Ctrl-C stops following, not the fit. Options left out",
+            "are left out of the request: the api's defaults (in brackets) apply.", "",
+            "Examples:",
+            "  mlctl fit",
+            "  mlctl fit --algorithm forest --param trees=25 --param maxDepth=12 --seed 7 --quorum 3",
+            "  mlctl fit --sync --json | jq .modelId"})
+final class FitCommand extends ApiCommand {
 
     static final String PATH = "/v1/ml-distributed/fit";
-    /** The api's default fit deadline; mlctl needs it to know how long to wait. */
-    static final long DEFAULT_DEADLINE_MS = 120_000;
     /** Beyond the deadline: the api answers at the deadline, this is for the network and nginx. */
     static final Duration GRACE = Duration.ofSeconds(15);
 
     private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
     private static final Pattern DECIMAL = Pattern.compile("-?(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][-+]?\\d+)?");
 
-    @Override
-    public String name() {
-        return "fit";
-    }
+    @Option(names = "--dataset", paramLabel = "NAME",
+            description = "folder under the learners' data directory [" + RequestDefaults.DATASET + "]")
+    String dataset;
+
+    @Option(names = "--target", paramLabel = "COLUMN", description = "column to predict [" + RequestDefaults.TARGET + "]")
+    String target;
+
+    @Option(names = "--algorithm", paramLabel = "NAME", description = "linear, tree or forest [linear]")
+    String algorithm;
+
+    @Option(names = "--param", paramLabel = "K=V", description = {
+        "a hyperparameter, repeatable; numbers are sent as numbers, true/false as booleans",
+        "(linear: epochs learningRate l2 loss; tree: maxDepth minLeafSize;",
+        "forest: trees maxDepth featureFraction)"})
+    List<String> params = new ArrayList<>();
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of every random choice [" + RequestDefaults.SEED + "]")
+    Long seed;
+
+    @Option(names = "--sampling", paramLabel = "MODE", description = "shard or bootstrap [shard]")
+    String sampling;
+
+    @Option(names = "--log-target", description = "learn log(1 + target)")
+    boolean logTarget;
+
+    @Option(names = "--weighted", description = "weight members by their error on a held-out slice")
+    boolean weighted;
+
+    @Option(names = "--deadline-ms", paramLabel = "MS",
+            description = "how long to wait for the members [" + RequestDefaults.FIT_DEADLINE_MS + "]")
+    Long deadlineMs;
+
+    @Option(names = "--quorum", paramLabel = "N", description = "fewest trained members that make a model [1]")
+    Long quorum;
+
+    @Option(names = "--idempotency-key", paramLabel = "KEY", description = {
+        "re-running with the same key returns the same model instead of training again [a random UUID]"})
+    String idempotencyKey;
+
+    @Option(names = "--sync", description = "one synchronous request instead of async + polling")
+    boolean sync;
+
+    @Option(names = "--no-wait", description = "print the model id and return at once (async)")
+    boolean noWait;
+
+    @Option(names = "--strict", description = "exit 5 when some member did not train")
+    boolean strict;
 
     @Override
-    public String summary() {
-        return "train a new model version on every learner, showing progress";
-    }
-
-    @Override
-    public Set<String> options() {
-        return Set.of("dataset", "target", "algorithm", "param", "seed", "sampling", "log-target", "weighted",
-                "deadline-ms", "quorum", "sync", "no-wait", "idempotency-key", "strict");
-    }
-
-    @Override
-    public String help() {
-        return """
-                Usage: mlctl fit [options]
-
-                Trains a new model version: every learner trains a member on its own shard.
-                By default the fit runs asynchronously and mlctl follows it, drawing a progress
-                bar on stderr (a line per change when stderr is not a terminal), then prints
-                the per-learner table. Ctrl-C stops following, not the fit.
-
-                Options (all optional; the api's defaults in brackets):
-                  --dataset NAME         folder under the learners' data directory [house_pricing]
-                  --target COLUMN        column to predict [SalePrice]
-                  --algorithm NAME       linear, tree or forest [linear]
-                  --param K=V            a hyperparameter, repeatable; numbers are sent as numbers,
-                                         true/false as booleans (linear: epochs learningRate l2 loss;
-                                         tree: maxDepth minLeafSize; forest: trees maxDepth featureFraction)
-                  --seed N               seed of every random choice [42]
-                  --sampling MODE        shard or bootstrap [shard]
-                  --log-target           learn log(1 + target)
-                  --weighted             weight members by their error on a held-out slice
-                  --deadline-ms MS       how long to wait for the members [120000]
-                  --quorum N             fewest trained members that make a model [1]
-                  --idempotency-key KEY  re-running with the same key returns the same model
-                                         instead of training again [a random UUID]
-                  --sync                 one synchronous request instead of async + polling
-                  --no-wait              print the model id and return at once (async)
-                  --strict               exit 5 when some member did not train
-
-                Examples:
-                  mlctl fit
-                  mlctl fit --algorithm forest --param trees=25 --param maxDepth=12 --seed 7 --quorum 3
-                  mlctl fit --sync --json | jq .modelId
-                """;
-    }
-
-    @Override
-    public int run(Args args, Session s) throws ApiClient.Unreachable {
-        boolean sync = args.flag("sync");
-        if (sync && args.flag("no-wait")) {
+    int run(Session s) throws ApiClient.Unreachable {
+        if (sync && noWait) {
             throw CliError.usage("--sync and --no-wait contradict each other");
         }
-        ObjectNode body = body(args);
-        long deadlineMs = body.has("deadlineMs") ? body.get("deadlineMs").asLong(0) : DEFAULT_DEADLINE_MS;
-        Integer quorum = args.intValue("quorum");
-        String key = args.value("idempotency-key");
+        ObjectNode body = body();
+        long deadlineMs = body.has("deadlineMs") ? body.get("deadlineMs").asLong(0) : RequestDefaults.FIT_DEADLINE_MS;
+        String key = idempotencyKey;
         if (key == null) {
             key = UUID.randomUUID().toString();
         } else if (!key.matches("[\\x21-\\x7e]{1,200}")) {
@@ -106,13 +115,13 @@ final class FitCommand implements Command {
         ApiClient.Response r = s.client().post(PATH, Json.write(body), Map.of("Idempotency-Key", key), timeout);
         JsonNode answer = s.require(r, "fit");
         if (r.status() != 202) {
-            return synchronous(args, s, r, answer);
+            return synchronous(s, r, answer);
         }
 
         String modelId = answer.path("modelId").asString("");
         String location = r.header("Location");
         String path = location != null && location.startsWith("/") ? location : JobWatch.pathOf(modelId);
-        if (args.flag("no-wait")) {
+        if (noWait) {
             if (s.json()) {
                 s.out().println(r.body().strip());
             } else {
@@ -137,14 +146,13 @@ final class FitCommand implements Command {
             s.out().println();
             s.out().print(JobWatch.table(status).render());
         }
-        return verdict(args, s, modelId, status, o.finished(), quorum);
+        return verdict(s, modelId, status, o.finished());
     }
 
     /** Exit code of a followed fit: below the quorum is a failed fit, below complete is degraded. */
-    private static int verdict(Args args, Session s, String modelId, JsonNode status, boolean finished,
-            Integer quorum) {
+    private int verdict(Session s, String modelId, JsonNode status, boolean finished) {
         long trained = Json.longValue(status, "trained", 0);
-        int q = quorum == null ? 1 : quorum;
+        long q = quorum == null ? 1 : quorum;
         if (!finished) {
             s.err().println("mlctl: fit " + modelId + " was not done when mlctl stopped following it ("
                     + JobWatch.summary(status) + "); see mlctl job " + modelId);
@@ -154,12 +162,12 @@ final class FitCommand implements Command {
                     + " members trained, quorum is " + q + "; see the reasons above");
         }
         if (trained < JobWatch.total(status)) {
-            return args.flag("strict") ? Exit.DEGRADED : Exit.OK;
+            return strict ? Exit.DEGRADED : Exit.OK;
         }
         return Exit.OK;
     }
 
-    private static int synchronous(Args args, Session s, ApiClient.Response r, JsonNode answer) {
+    private int synchronous(Session s, ApiClient.Response r, JsonNode answer) {
         if (s.json()) {
             s.out().println(r.body().strip());
         } else {
@@ -176,42 +184,39 @@ final class FitCommand implements Command {
             }
             s.out().print(t.render());
         }
-        return Json.degraded(answer.get("members")) && args.flag("strict") ? Exit.DEGRADED : Exit.OK;
+        return Json.degraded(answer.get("members")) && strict ? Exit.DEGRADED : Exit.OK;
     }
 
     /** The request body from the options; absent options are left out so the api's defaults apply. */
-    static ObjectNode body(Args args) {
+    ObjectNode body() {
         ObjectNode b = Json.MAPPER.createObjectNode();
-        putText(b, "dataset", args.value("dataset"));
-        putText(b, "target", args.value("target"));
-        putText(b, "algorithm", args.value("algorithm"));
-        if (!args.values("param").isEmpty()) {
-            ObjectNode params = b.putObject("params");
-            for (String p : args.values("param")) {
-                int eq = p.indexOf('=');
+        putText(b, "dataset", dataset);
+        putText(b, "target", target);
+        putText(b, "algorithm", algorithm);
+        if (!params.isEmpty()) {
+            ObjectNode p = b.putObject("params");
+            for (String kv : params) {
+                int eq = kv.indexOf('=');
                 if (eq <= 0) {
-                    throw CliError.usage("--param wants KEY=VALUE, got '" + p + "'");
+                    throw CliError.usage("--param wants KEY=VALUE, got '" + kv + "'");
                 }
-                putValue(params, p.substring(0, eq).strip(), p.substring(eq + 1).strip());
+                putValue(p, kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
             }
         }
-        Long seed = args.longValue("seed");
         if (seed != null) {
             b.put("seed", seed);
         }
-        putText(b, "sampling", args.value("sampling"));
-        if (args.flag("log-target")) {
+        putText(b, "sampling", sampling);
+        if (logTarget) {
             b.put("logTarget", true);
         }
-        if (args.flag("weighted")) {
+        if (weighted) {
             b.put("weighted", true);
         }
-        Long deadline = args.positiveLong("deadline-ms");
-        if (deadline != null) {
-            b.put("deadlineMs", deadline);
+        if (positive(deadlineMs, "--deadline-ms") != null) {
+            b.put("deadlineMs", deadlineMs);
         }
-        Long quorum = args.positiveLong("quorum");
-        if (quorum != null) {
+        if (positive(quorum, "--quorum") != null) {
             b.put("quorum", quorum.intValue());
         }
         return b;

@@ -2,42 +2,21 @@ package org.mlensemble.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
 import tools.jackson.databind.JsonNode;
 
 /** {@code mlctl learners}: every learner the api has heard from, alive or not. */
-final class LearnersCommand implements Command {
+@Command(name = "learners", description = "list the learners: alive or not, members held, fits in progress",
+        customSynopsis = "mlctl learners [--json]",
+        footer = {"", "Lists every learner heard from (by its heartbeat): its shard, whether it is",
+            "alive, when it was last heard, how many model members it holds and the newest,",
+            "the fits it is working on, and how many stored members it failed to load."})
+final class LearnersCommand extends ApiCommand {
 
     static final String PATH = "/v1/ml-distributed/learners";
 
     @Override
-    public String name() {
-        return "learners";
-    }
-
-    @Override
-    public String summary() {
-        return "list the learners: alive or not, members held, fits in progress";
-    }
-
-    @Override
-    public Set<String> options() {
-        return Set.of();
-    }
-
-    @Override
-    public String help() {
-        return """
-                Usage: mlctl learners [--json]
-
-                Lists every learner heard from (by its heartbeat): its shard, whether it is
-                alive, when it was last heard, how many model members it holds and the newest,
-                the fits it is working on, and how many stored members it failed to load.
-                """;
-    }
-
-    @Override
-    public int run(Args args, Session s) throws ApiClient.Unreachable {
+    int run(Session s) throws ApiClient.Unreachable {
         ApiClient.Response r = s.client().get(PATH, ModelsCommand.TIMEOUT);
         JsonNode learners = s.require(r, "learners");
         if (s.json()) {

@@ -2,21 +2,38 @@ package org.mlensemble.cli;
 
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * {@code mlctl}: the command-line client of the ml-ensemble service. Parses the command line,
- * builds the failing-over {@link ApiClient} and runs one {@link Command}.
- *
- * <p>Plain Java on purpose (no Spring, no reflection-heavy libraries): a CLI is started for each
- * call and must answer in a fraction of a second.
+ * {@code mlctl}: the command-line client of the ml-ensemble service. The command line is parsed by
+ * picocli (help, suggestions for a mistyped option or command, {@code --version}); each command
+ * builds its {@link Session} from the global options and talks to the failing-over {@link ApiClient}.
  */
-public final class Mlctl {
+@Command(name = "mlctl", sortOptions = false,
+        synopsisHeading = "Usage: ", customSynopsis = "mlctl [--url URL]... [--json] COMMAND [options]",
+        description = {"", "The command-line client of the ml-ensemble service. Every request goes to the",
+            "main load balancer first and fails over to the backup by itself."},
+        commandListHeading = "%nCommands:%n", optionListHeading = "%nGlobal options:%n",
+        subcommands = {FitCommand.class, EvaluateCommand.class, PredictCommand.class, ModelsCommand.class,
+            LearnersCommand.class, StatusCommand.class, JobCommand.class, DatasetCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Mlctl implements Callable<Integer> {
 
     static final String DEFAULT_URLS = "http://127.0.0.1:80,http://127.0.0.1:81";
 
@@ -29,85 +46,112 @@ public final class Mlctl {
             Session.Sleeper sleeper, Clock clock) {
     }
 
-    private Mlctl() {
+    // Inherited by every command: mlctl --json models and mlctl models --json set the same field.
+    @Option(names = "--url", paramLabel = "URL", scope = ScopeType.INHERIT, description = {
+        "a load balancer's base URL, repeatable, in failover order",
+        "[$ML_URLS, comma separated; else " + DEFAULT_URLS + "]"})
+    List<String> urls = new ArrayList<>();
+
+    @Option(names = "--json", scope = ScopeType.INHERIT,
+            description = "print the server's JSON answer instead of a table")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Io io;
+
+    Mlctl(Io io) {
+        this.io = io;
     }
 
     public static void main(String[] args) {
         Io io = new Io(System.in, System.out, System.err, System.getenv(), System.console() != null,
                 d -> Thread.sleep(d.toMillis()), Clock.systemUTC());
-        int code = run(args, io);
-        System.out.flush();
-        System.err.flush();
-        System.exit(code);
-    }
-
-    static Map<String, Command> commands(Io io) {
-        Map<String, Command> c = new LinkedHashMap<>();
-        for (Command cmd : List.of(new FitCommand(), new EvaluateCommand(), new PredictCommand(io.in()),
-                new ModelsCommand(), new LearnersCommand(), new StatusCommand(), new JobCommand(),
-                new DatasetCommand())) {
-            c.put(cmd.name(), cmd);
-        }
-        return c;
+        System.exit(run(args, io));
     }
 
     /** Runs one command line and returns the exit code; never calls System.exit. */
     static int run(String[] argv, Io io) {
-        Map<String, Command> commands = commands(io);
+        CommandLine cli = new CommandLine(new Mlctl(io))
+                .setOverwrittenOptionsAllowed(true) // a repeated single-value option: the last one wins
+                .setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8))
+                .setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8))
+                .setParameterExceptionHandler(Mlctl::usageError)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, io.err()));
+        cli.getCommandSpec().usageMessage().footer(FOOTER);
+        helpAndVersion(cli);
         try {
-            Args args = Args.parse(argv);
-            String name = args.command();
-            if (name == null) {
-                if (args.flag("help")) {
-                    io.out().print(help(commands));
-                    return Exit.OK;
-                }
-                io.err().print(help(commands));
-                return Exit.USAGE;
-            }
-            if (name.equals("help")) {
-                args.maxPositionals("help", 1);
-                if (args.positionals().isEmpty()) {
-                    io.out().print(help(commands));
-                    return Exit.OK;
-                }
-                Command c = command(commands, args.positionals().get(0));
-                io.out().print(c.help() + GLOBAL_OPTIONS);
-                return Exit.OK;
-            }
-            Command c = command(commands, name);
-            if (args.flag("help")) {
-                io.out().print(c.help() + GLOBAL_OPTIONS);
-                return Exit.OK;
-            }
-            args.allowOnly(name, c.options());
-            args.maxPositionals(name, c.positionals());
-            ApiClient client = new ApiClient(urls(args.values("url"), io.env().get("ML_URLS")),
-                    io.env().get("ML_API_KEY"), io.err()::println);
-            Session session = new Session(client, io.out(), io.err(), args.flag("json"), io.terminal(), io.sleeper(),
-                    io.clock());
-            return c.run(args, session);
-        } catch (CliError e) {
-            io.err().println("mlctl: " + e.getMessage());
-            if (e.exitCode() == Exit.USAGE) {
-                io.err().println("Run 'mlctl help' for usage.");
-            }
-            return e.exitCode();
-        } catch (ApiClient.Unreachable e) {
-            io.err().println("mlctl: " + e.getMessage());
-            return Exit.UNAVAILABLE;
+            return cli.execute(argv);
         } finally {
             io.out().flush();
             io.err().flush();
         }
     }
 
-    private static Command command(Map<String, Command> commands, String name) {
-        Command c = commands.get(name);
-        if (c == null) {
-            throw CliError.usage("unknown command '" + name + "'; commands: " + String.join(", ", commands.keySet()));
+    /** -h, --help, -V and --version on every command, with the options in the order declared. */
+    private static void helpAndVersion(CommandLine cmd) {
+        if (!cmd.getCommandSpec().optionsMap().containsKey("--help")) { // the help command has its own
+            cmd.getCommandSpec().mixinStandardHelpOptions(true).versionProvider(new Version());
         }
-        return c;
+        cmd.getCommandSpec().usageMessage().sortOptions(false).width(100);
+        cmd.getSubcommands().values().forEach(Mlctl::helpAndVersion);
+    }
+
+    /** {@code mlctl} alone: the usage on stderr, as a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Exit.USAGE;
+    }
+
+    Io io() {
+        return io;
+    }
+
+    /** What a command runs with, built from the global options and the environment. */
+    Session session() {
+        ApiClient client = new ApiClient(urls(urls, io.env().get("ML_URLS")), io.env().get("ML_API_KEY"),
+                io.err()::println);
+        return new Session(client, io.out(), io.err(), json, io.terminal(), io.sleeper(), io.clock());
+    }
+
+    private static int usageError(ParameterException e, String[] argv) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("mlctl: " + message(e));
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+        return Exit.USAGE;
+    }
+
+    /** picocli's message, but naming only the first word it could not place ('--sed', not '--sed', '7'). */
+    private static String message(ParameterException e) {
+        if (!(e instanceof UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+            return e.getMessage();
+        }
+        String first = u.getUnmatched().get(0);
+        Map<String, CommandLine> commands = e.getCommandLine().getSubcommands();
+        if (u.isUnknownOption()) {
+            return "unknown option '" + first + "'";
+        }
+        return commands.isEmpty() ? "unexpected argument '" + first + "'"
+                : "unknown command '" + first + "'; commands: " + String.join(", ", commands.keySet());
+    }
+
+    private static int failed(Exception e, PrintStream err) throws Exception {
+        if (e instanceof CliError c) {
+            err.println("mlctl: " + c.getMessage());
+            if (c.exitCode() == Exit.USAGE) {
+                err.println("Run 'mlctl help' for usage.");
+            }
+            return c.exitCode();
+        }
+        if (e instanceof ApiClient.Unreachable u) {
+            err.println("mlctl: " + u.getMessage());
+            return Exit.UNAVAILABLE;
+        }
+        throw e;
     }
 
     /** --url options win over ML_URLS, which wins over the default. */
@@ -142,41 +186,26 @@ public final class Mlctl {
         return urls;
     }
 
-    static String help(Map<String, Command> commands) {
-        StringBuilder sb = new StringBuilder("""
-                Usage: mlctl [--url URL]... [--json] COMMAND [options]
-
-                The command-line client of the ml-ensemble service. Every request goes to the
-                main load balancer first and fails over to the backup by itself.
-
-                Commands:
-                """);
-        for (Command c : commands.values()) {
-            sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
+    /** The version the jar was built as. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Mlctl.class.getPackage().getImplementationVersion();
+            return new String[] {"mlctl " + (v == null ? "(development build)" : v)
+                    + ", Java " + Runtime.version()};
         }
-        sb.append(String.format("  %-10s %s%n", "help", "this text; mlctl help COMMAND (or COMMAND --help) for one"));
-        sb.append(GLOBAL_OPTIONS).append(FAILOVER).append('\n').append(Exit.HELP);
-        return sb.toString();
     }
 
-    static final String GLOBAL_OPTIONS = """
-
-            Global options:
-              --url URL    a load balancer's base URL, repeatable, in failover order
-                           [$ML_URLS, comma separated; else http://127.0.0.1:80,http://127.0.0.1:81]
-              --json       print the server's JSON answer instead of a table
-              --help, -h   help
+    static final String FOOTER = """
 
             Environment:
               ML_URLS      the URLs, comma separated, when no --url is given
               ML_API_KEY   sent as header X-API-Key on every request, when set
-            """;
-
-    static final String FAILOVER = """
 
             Failover: on a refused connection, a timeout, or a 502/504 from a load balancer,
             the request goes to the next URL, with a note on stderr. A 4xx or 503 is the
             service's own answer and is not retried. fit always sends an Idempotency-Key, so
             a fit re-sent to the backup never trains twice.
-            """;
+
+            """ + Exit.HELP;
 }

@@ -1,43 +1,22 @@
 package org.mlensemble.cli;
 
 import java.time.Duration;
-import java.util.Set;
+import picocli.CommandLine.Command;
 import tools.jackson.databind.JsonNode;
 
 /** {@code mlctl models}: the model versions the learners hold, newest first. */
-final class ModelsCommand implements Command {
+@Command(name = "models", description = "list the model versions held by the learners, newest first",
+        customSynopsis = "mlctl models [--json]",
+        footer = {"", "Lists every model version a known learner holds, newest first: when it was",
+            "created, its algorithm and parameters, and how many of its members are held",
+            "by a live learner right now (LIVE) out of all that hold one (MEMBERS)."})
+final class ModelsCommand extends ApiCommand {
 
     static final String PATH = "/v1/ml-distributed/models";
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     @Override
-    public String name() {
-        return "models";
-    }
-
-    @Override
-    public String summary() {
-        return "list the model versions held by the learners, newest first";
-    }
-
-    @Override
-    public Set<String> options() {
-        return Set.of();
-    }
-
-    @Override
-    public String help() {
-        return """
-                Usage: mlctl models [--json]
-
-                Lists every model version a known learner holds, newest first: when it was
-                created, its algorithm and parameters, and how many of its members are held
-                by a live learner right now (LIVE) out of all that hold one (MEMBERS).
-                """;
-    }
-
-    @Override
-    public int run(Args args, Session s) throws ApiClient.Unreachable {
+    int run(Session s) throws ApiClient.Unreachable {
         ApiClient.Response r = s.client().get(PATH, TIMEOUT);
         JsonNode models = s.require(r, "models");
         if (s.json()) {

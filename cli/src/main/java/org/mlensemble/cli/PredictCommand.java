@@ -14,97 +14,68 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import org.mlensemble.common.learning.RequestDefaults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
  * {@code mlctl predict --file F}: predicts the rows of a JSON file in the api's column-major
- * shape, or of a CSV file with a header (batch predict), converted by {@link CsvRows}.
+ * shape, or of a CSV file with a header (batch predict), converted by {@link CsvColumns}.
  */
-final class PredictCommand implements Command {
+@Command(name = "predict", description = "predict the rows of a JSON or CSV file",
+        customSynopsis = "mlctl predict --file FILE [--model-id ID] [--deadline-ms MS] [--quorum N] [--weighted] "
+                + "[--strict]",
+        footer = {"", "FILE is either",
+            "  - JSON, the api's shape: one array per column, {\"GrLivArea\": [1710, 1262], ...},",
+            "    sent as is; or",
+            "  - CSV with a header line, one row per line (batch predict): converted to that",
+            "    shape. Empty cells and NA are missing values (null); unquoted numbers are sent",
+            "    as numbers, everything else (and every quoted cell) as text.",
+            "The format comes from the extension (.json, .csv), else from the content.",
+            "FILE - reads standard input. Columns the model does not use (Id, the target)",
+            "are accepted and ignored.", "",
+            "Examples:",
+            "  mlctl predict --file data/house_pricing/other/one_prediction_house_pricing_test.json",
+            "  mlctl predict --file data/house_pricing/test/data.csv --json | jq '.Predictions[:5]'"})
+final class PredictCommand extends ApiCommand {
 
     static final String PATH = "/v1/ml-distributed/predict";
-    /** The api's default predict deadline. */
-    static final long DEFAULT_DEADLINE_MS = 2_000;
 
     /** The rows to send, and the tree of them (to show the Id column next to the predictions). */
     record Input(String body, JsonNode rows) {
     }
 
-    private final InputStream stdin;
+    @Option(names = "--file", paramLabel = "FILE", description = "a JSON or CSV file; - for standard input")
+    String file;
 
-    PredictCommand(InputStream stdin) {
-        this.stdin = stdin;
-    }
-
-    @Override
-    public String name() {
-        return "predict";
-    }
+    @Mixin
+    GatherOptions gather;
 
     @Override
-    public String summary() {
-        return "predict the rows of a JSON or CSV file";
-    }
-
-    @Override
-    public Set<String> options() {
-        return Set.of("file", "model-id", "deadline-ms", "quorum", "weighted", "strict");
-    }
-
-    @Override
-    public String help() {
-        return """
-                Usage: mlctl predict --file FILE [--model-id ID] [--deadline-ms MS] [--quorum N] [--weighted] [--strict]
-
-                FILE is either
-                  - JSON, the api's shape: one array per column, {"GrLivArea": [1710, 1262], ...},
-                    sent as is; or
-                  - CSV with a header line, one row per line (batch predict): converted to that
-                    shape. Empty cells and NA are missing values (null); unquoted numbers are sent
-                    as numbers, everything else (and every quoted cell) as text.
-                The format comes from the extension (.json, .csv), else from the content.
-                FILE - reads standard input. Columns the model does not use (Id, the target)
-                are accepted and ignored.
-
-                Options:
-                  --model-id ID      the model to use [the latest]
-                  --deadline-ms MS   how long to wait for the members [2000]
-                  --quorum N         fewest members that must answer [1]
-                  --weighted         weight members by their held-out error (fit --weighted)
-                  --strict           exit 5 when some member did not answer
-
-                Examples:
-                  mlctl predict --file data/house_pricing/other/one_prediction_house_pricing_test.json
-                  mlctl predict --file data/house_pricing/test/data.csv --json | jq '.Predictions[:5]'
-                """;
-    }
-
-    @Override
-    public int run(Args args, Session s) throws ApiClient.Unreachable {
-        String file = args.value("file");
+    int run(Session s) throws ApiClient.Unreachable {
         if (file == null) {
             throw CliError.usage("predict needs --file FILE (a JSON or CSV file; - for standard input)");
         }
-        Input input = read(file, file.equals("-") ? readStdin() : readFile(file));
+        Input input = read(file, file.equals("-") ? readStdin(root().io().in()) : readFile(file));
         StringBuilder q = new StringBuilder();
-        if (args.value("model-id") != null) {
-            q.append("&modelId=").append(URLEncoder.encode(args.value("model-id"), StandardCharsets.UTF_8));
+        if (gather.modelId != null) {
+            q.append("&modelId=").append(URLEncoder.encode(gather.modelId, StandardCharsets.UTF_8));
         }
-        Long deadline = args.positiveLong("deadline-ms");
-        if (deadline != null) {
+        long deadline = gather.deadlineOr(RequestDefaults.PREDICT_DEADLINE_MS);
+        if (gather.deadlineMs != null) {
             q.append("&deadlineMs=").append(deadline);
         }
-        Long quorum = args.positiveLong("quorum");
-        if (quorum != null) {
-            q.append("&quorum=").append(quorum);
+        if (gather.quorum() != null) {
+            q.append("&quorum=").append(gather.quorum());
         }
-        if (args.flag("weighted")) {
+        if (gather.weighted) {
             q.append("&weighted=true");
         }
         String path = q.length() == 0 ? PATH : PATH + "?" + q.substring(1);
-        Duration timeout = Duration.ofMillis(deadline == null ? DEFAULT_DEADLINE_MS : deadline).plus(FitCommand.GRACE);
+        Duration timeout = Duration.ofMillis(deadline).plus(FitCommand.GRACE);
         ApiClient.Response r = s.client().post(path, input.body(), Map.of(), timeout);
         JsonNode a = s.require(r, "predict");
         if (s.json()) {
@@ -112,14 +83,14 @@ final class PredictCommand implements Command {
         } else {
             render(s, a, input.rows());
         }
-        return Json.degraded(a.get("members")) && args.flag("strict") ? Exit.DEGRADED : Exit.OK;
+        return gather.exitCode(a);
     }
 
     private static void render(Session s, JsonNode a, JsonNode rows) {
         JsonNode many = a.get("Predictions");
         if (many == null || !many.isArray()) {
-            // as the server sent it, unrounded: one number is read, not compared
-            s.out().print(Table.pairs("Prediction", Json.text(a, "Prediction"),
+            // rounded as every number a person reads; --json keeps the server's full precision
+            s.out().print(Table.pairs("Prediction", Json.number(a, "Prediction"),
                     "model", Json.text(a, "modelId"),
                     "members", Json.members(a.get("members")),
                     "elapsed", Json.longValue(a, "elapsedMs", 0) + " ms"));
@@ -158,7 +129,7 @@ final class PredictCommand implements Command {
         boolean csv = lower.endsWith(".csv")
                 || !lower.endsWith(".json") && !text.stripLeading().startsWith("{");
         if (csv) {
-            Map<String, List<Object>> columns = CsvRows.columns(text, name);
+            Map<String, List<Object>> columns = CsvColumns.columns(text, name);
             String body = Json.write(columns);
             return new Input(body, Json.MAPPER.readTree(body));
         }
@@ -184,7 +155,7 @@ final class PredictCommand implements Command {
         }
     }
 
-    private String readStdin() {
+    private static String readStdin(InputStream stdin) {
         try {
             return decode(stdin.readAllBytes(), "standard input");
         } catch (IOException e) {

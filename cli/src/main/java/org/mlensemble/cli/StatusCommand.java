@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -16,7 +17,12 @@ import tools.jackson.databind.node.ObjectNode;
  * model is the latest. Each load balancer is probed on its own (no failover: the point is to see
  * which one is down); learners and models then go through the failing-over client.
  */
-final class StatusCommand implements Command {
+@Command(name = "status", description = "reachability of each load balancer, live learners, latest model",
+        customSynopsis = "mlctl status [--strict] [--json]",
+        footer = {"", "Probes GET /actuator/health through each load balancer URL separately (no",
+            "failover), then shows the learners (alive of known) and the latest model.", "",
+            "Exit code 0 when at least one load balancer answers, 4 when none does."})
+final class StatusCommand extends ApiCommand {
 
     static final String HEALTH = "/actuator/health";
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
@@ -29,37 +35,12 @@ final class StatusCommand implements Command {
         }
     }
 
-    @Override
-    public String name() {
-        return "status";
-    }
+    @Option(names = "--strict", description = {"exit 5 when anything is not fully up (a load balancer or",
+        "an api instance behind it, a learner, a member of the latest model)"})
+    boolean strict;
 
     @Override
-    public String summary() {
-        return "reachability of each load balancer, live learners, latest model";
-    }
-
-    @Override
-    public Set<String> options() {
-        return Set.of("strict");
-    }
-
-    @Override
-    public String help() {
-        return """
-                Usage: mlctl status [--strict] [--json]
-
-                Probes GET /actuator/health through each load balancer URL separately (no
-                failover), then shows the learners (alive of known) and the latest model.
-
-                Exit code 0 when at least one load balancer answers, 4 when none does.
-                --strict: 5 when anything is not fully up (a load balancer or an api instance
-                behind it, a learner, a member of the latest model).
-                """;
-    }
-
-    @Override
-    public int run(Args args, Session s) throws ApiClient.Unreachable {
+    int run(Session s) throws ApiClient.Unreachable {
         List<Probe> probes = new ArrayList<>();
         List<URI> urls = s.client().urls();
         for (int i = 0; i < urls.size(); i++) {
@@ -110,7 +91,7 @@ final class StatusCommand implements Command {
             return code;
         }
         boolean allUp = probes.stream().allMatch(Probe::healthy) && allAlive(learners) && complete(latest);
-        return !allUp && args.flag("strict") ? Exit.DEGRADED : Exit.OK;
+        return !allUp && strict ? Exit.DEGRADED : Exit.OK;
     }
 
     static Probe probe(Session s, String role, URI url) {

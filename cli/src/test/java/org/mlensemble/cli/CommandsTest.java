@@ -5,32 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** predict, evaluate, models, learners and status against a fake api. */
-class CommandsTest {
+class CommandsTest extends FakeApiTest {
 
     private static final String PREDICT = "/v1/ml-distributed/predict";
-
-    private TestServer server;
-    private final Cli cli = new Cli();
-
-    @TempDir
-    Path dir;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void predictConvertsACsvFileToColumnsAndShowsEachRowWithItsId() throws Exception {

@@ -7,13 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** mlctl dataset against a fake api. */
-class DatasetCommandTest {
+class DatasetCommandTest extends FakeApiTest {
 
     private static final String DATASETS = "/v1/ml-distributed/datasets";
     private static final String UPLOADED = "{\"dataset\":\"houses\",\"uploadId\":\"u1\",\"target\":\"price\",\"rows\":4,"
@@ -21,22 +18,6 @@ class DatasetCommandTest {
             + "\"sha256\":\"abcdef0123456789\",\"learners\":[\"learner-1\",\"learner-5\"]}],\"test\":{\"part\":\"test\","
             + "\"rows\":2,\"sha256\":\"9876543210fedcba\",\"learners\":[\"learner-1\"]},\"bodyBytes\":40,"
             + "\"streamedBytes\":50,\"timings\":{\"spoolMs\":1,\"streamMs\":2,\"storeMs\":3,\"totalMs\":6}}";
-
-    private TestServer server;
-    private final Cli cli = new Cli();
-
-    @TempDir
-    Path dir;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void uploadSendsTheFileGzippedWithItsOptionsAndShowsWhoHoldsEachPart() throws Exception {

@@ -3,28 +3,13 @@ package org.mlensemble.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The exit codes scripts rely on, for the service's problem+json answers and for local errors. */
-class ExitCodeTest {
+class ExitCodeTest extends FakeApiTest {
 
     private static final String EVALUATE = "/v1/ml-distributed/evaluate";
     private static final String PREDICT = "/v1/ml-distributed/predict";
-
-    private TestServer server;
-    private final Cli cli = new Cli();
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void badInputIsRejected() {

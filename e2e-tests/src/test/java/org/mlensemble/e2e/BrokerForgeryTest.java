@@ -8,14 +8,11 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -36,7 +33,7 @@ import org.mlensemble.common.messaging.ReplyStatus;
 @Order(7)
 class BrokerForgeryTest extends ClusterTest {
 
-    private static final String JOBS = Broker.PREFIX + ".jobs";
+    private static final String JOBS = RawJobs.JOBS;
     private static final String PRESENCE = Broker.PREFIX + ".presence";
     private static final String DEAD_LETTERS = Broker.PREFIX + ".dead-letter";
     private static final String THIEF = "learner-3";
@@ -83,30 +80,19 @@ class BrokerForgeryTest extends ClusterTest {
         try (Connection tap = cluster.broker.connect("e2e-tap"); Connection thief = stolenLogin("e2e-forger")) {
             Channel tapCh = tap.createChannel();
             Channel thiefCh = thief.createChannel();
-            String q = tapCh.queueDeclare().getQueue();
-            tapCh.queueBind(q, JOBS, "");
-            tapCh.basicConsume(q, true, new DefaultConsumer(tapCh) {
-                @Override
-                public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties p, byte[] body)
-                        throws IOException {
-                    Object type = p.getHeaders() == null ? null : p.getHeaders().get(Headers.JOB_TYPE);
-                    if (!"predict".equals(String.valueOf(type)) || forgedSent.get() > 0) {
-                        return;
-                    }
-                    JobReply lie = new JobReply(frozen, "A", JobType.PREDICT, cluster.baselineModel(), ReplyStatus.OK,
-                            null, new double[] {999_999_999}, null, null, 1);
-                    synchronized (thiefCh) {
-                        thiefCh.basicPublish("", p.getReplyTo(), props(THIEF_USER).correlationId(p.getCorrelationId())
-                                .build(), MessageCodec.encode(lie));
-                    }
-                    getChannel().basicPublish("", p.getReplyTo(), props(null).correlationId(p.getCorrelationId())
+            String q = RawJobs.answerFirstPredict(tapCh, (tapChannel, job) -> {
+                JobReply lie = new JobReply(frozen, "A", JobType.PREDICT, cluster.baselineModel(), ReplyStatus.OK,
+                        null, new double[] {999_999_999}, null, null, 1);
+                synchronized (thiefCh) {
+                    thiefCh.basicPublish("", job.getReplyTo(), props(THIEF_USER).correlationId(job.getCorrelationId())
                             .build(), MessageCodec.encode(lie));
-                    forgedSent.addAndGet(2);
                 }
+                tapChannel.basicPublish("", job.getReplyTo(), props(null).correlationId(job.getCorrelationId())
+                        .build(), MessageCodec.encode(lie));
+                forgedSent.addAndGet(2);
             });
             cluster.awaitAllLive(Duration.ofSeconds(10));
-            signal("STOP", frozen);
-            try {
+            try (RawJobs.Frozen f = RawJobs.freeze(cluster, frozen)) {
                 attacked = Api.predict(api, cluster.baselineModel(), row, deadline);
                 await("the forged replies were sent").atMost(Duration.ofSeconds(5)).until(() -> forgedSent.get() == 2);
                 await("the api counted both as forged").atMost(Duration.ofSeconds(5))
@@ -115,8 +101,6 @@ class BrokerForgeryTest extends ClusterTest {
                 await(frozen + " dropped by presence").atMost(Duration.ofSeconds(10))
                         .until(() -> !Api.liveLearners(api).contains(frozen));
                 clean = Api.predict(api, cluster.baselineModel(), row, deadline);
-            } finally {
-                signal("CONT", frozen);
             }
         }
         assertThat(attacked.status()).as(attacked.toString()).isEqualTo(200);
@@ -217,12 +201,6 @@ class BrokerForgeryTest extends ClusterTest {
     }
 
     private static AMQP.BasicProperties.Builder props(String userId) {
-        return new AMQP.BasicProperties.Builder().contentType("application/json").userId(userId)
-                .messageId(UUID.randomUUID().toString());
-    }
-
-    private void signal(String signal, String name) {
-        Shell.run(Duration.ofSeconds(10), Map.of(), cluster.repo,
-                List.of("kill", "-" + signal, Long.toString(cluster.pid(name)))).orThrow();
+        return RawJobs.json(userId);
     }
 }

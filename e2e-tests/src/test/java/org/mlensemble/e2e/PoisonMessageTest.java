@@ -7,10 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.GetResponse;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +29,9 @@ import org.mlensemble.common.messaging.ReplyStatus;
 /**
  * Scenario 6: poison messages on both sides of the broker.
  * <p>
- * <b>Jobs.</b> Malformed jobs published to the jobs fanout reach every learner; each must reject
- * them without requeue, so they land in the dead-letter queue once per learner, and send no reply.
+ * <b>Jobs.</b> Malformed jobs, and well-formed ones of another protocol version or without one,
+ * published to the jobs fanout reach every learner; each must reject them without requeue, so they
+ * land in the dead-letter queue once per learner, and send no reply.
  * <p>
  * <b>Replies.</b> An api instance consumes replies only on its direct reply-to channels, whose
  * addresses exist only in the {@code reply_to} of the jobs it publishes. So the sound way to send it
@@ -49,9 +47,13 @@ import org.mlensemble.common.messaging.ReplyStatus;
 class PoisonMessageTest extends ClusterTest {
 
     private static final String DEAD_LETTERS = Broker.PREFIX + ".dead-letter";
-    private static final String JOBS = Broker.PREFIX + ".jobs";
+    private static final String JOBS = RawJobs.JOBS;
 
-    private record Poison(String what, String jobType, byte[] body) {
+    /** A job to publish; {@code protocol} null leaves the protocol header out. */
+    private record Poison(String what, String jobType, Integer protocol, byte[] body) {
+        Poison(String what, String jobType, byte[] body) {
+            this(what, jobType, Headers.PROTOCOL_VERSION, body);
+        }
     }
 
     @Test
@@ -68,7 +70,11 @@ class PoisonMessageTest extends ClusterTest {
                 new Poison("predict whose columns disagree with rows", "predict",
                         utf8("{\"modelId\":\"m\",\"columns\":{\"GrLivArea\":[1,2]},\"rows\":3}")),
                 new Poison("evaluate with an empty body", "evaluate", new byte[0]),
-                new Poison("predict of random bytes", "predict", randomBytes(512)));
+                new Poison("predict of random bytes", "predict", randomBytes(512)),
+                new Poison("a well-formed fit of another protocol version", "fit", Headers.PROTOCOL_VERSION + 1,
+                        utf8("{\"modelId\":\"m-v2\",\"dataset\":\"house_pricing\",\"target\":\"SalePrice\"}")),
+                new Poison("a well-formed fit without the protocol header", "fit", null,
+                        utf8("{\"modelId\":\"m-v0\",\"dataset\":\"house_pricing\",\"target\":\"SalePrice\"}")));
         int learners = E2eCluster.LEARNERS.size();
         double deadLetteredBefore = learnerSum("ml_learner_jobs_dead_lettered_total");
         // published by the api's login (user_id ml-api, checked by the broker): the learners obey only
@@ -82,6 +88,9 @@ class PoisonMessageTest extends ClusterTest {
                 Map<String, Object> headers = new HashMap<>();
                 if (p.jobType() != null) {
                     headers.put(Headers.JOB_TYPE, p.jobType());
+                }
+                if (p.protocol() != null) {
+                    headers.put(Headers.PROTOCOL, p.protocol());
                 }
                 headers.put("x-e2e-poison", p.what());
                 apiCh.basicPublish(JOBS, "", new AMQP.BasicProperties.Builder().headers(headers).userId("ml-api")
@@ -140,38 +149,24 @@ class PoisonMessageTest extends ClusterTest {
         Duration deadline = Duration.ofMillis(1000);
         double malformedBefore = Api.metric(api, "ml_api_replies_malformed_total");
         double lateBefore = Api.metric(api, "ml_api_replies_late_total");
-        AtomicInteger jobsSeen = new AtomicInteger();
         AtomicInteger garbageSent = new AtomicInteger();
         Http.Reply attacked;
         Http.Reply clean;
         double malformed;
         double late;
         try (Connection conn = cluster.broker.connect("e2e-fake-learner"); Channel ch = conn.createChannel()) {
-            String q = ch.queueDeclare().getQueue();
-            ch.queueBind(q, JOBS, "");
-            ch.basicConsume(q, true, new DefaultConsumer(ch) {
-                @Override
-                public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body)
-                        throws IOException {
-                    Object type = props.getHeaders() == null ? null : props.getHeaders().get(Headers.JOB_TYPE);
-                    if (!"predict".equals(String.valueOf(type)) || props.getReplyTo() == null
-                            || jobsSeen.getAndIncrement() > 0) {
-                        return; // answer the first predict only
-                    }
-                    String to = props.getReplyTo();
-                    Channel c = getChannel();
-                    c.basicPublish("", to, props(props.getCorrelationId()), randomBytes(64));
-                    c.basicPublish("", to, props(props.getCorrelationId()), utf8("{\"hello\":\"world\"}"));
-                    c.basicPublish("", to, props(null), utf8("garbage without a correlation id"));
-                    JobReply foreign = new JobReply("impostor", "Z", JobType.PREDICT, "m", ReplyStatus.OK, null,
-                            new double[] {1e9}, null, null, 1);
-                    c.basicPublish("", to, props(UUID.randomUUID().toString()), MessageCodec.encode(foreign));
-                    garbageSent.addAndGet(4);
-                }
+            String q = RawJobs.answerFirstPredict(ch, (tap, job) -> {
+                String to = job.getReplyTo();
+                tap.basicPublish("", to, props(job.getCorrelationId()), randomBytes(64));
+                tap.basicPublish("", to, props(job.getCorrelationId()), utf8("{\"hello\":\"world\"}"));
+                tap.basicPublish("", to, props(null), utf8("garbage without a correlation id"));
+                JobReply foreign = new JobReply("impostor", "Z", JobType.PREDICT, "m", ReplyStatus.OK, null,
+                        new double[] {1e9}, null, null, 1);
+                tap.basicPublish("", to, props(UUID.randomUUID().toString()), MessageCodec.encode(foreign));
+                garbageSent.addAndGet(4);
             });
             cluster.awaitAllLive(Duration.ofSeconds(10));
-            signal("STOP", frozen);
-            try {
+            try (RawJobs.Frozen f = RawJobs.freeze(cluster, frozen)) {
                 // the api waits for the frozen learner until the deadline: the gather stays open
                 attacked = Api.predict(api, cluster.baselineModel(), row, deadline);
                 await("the fake learner answered").atMost(Duration.ofSeconds(5)).until(() -> garbageSent.get() == 4);
@@ -182,14 +177,12 @@ class PoisonMessageTest extends ClusterTest {
                 // the frozen learner is still frozen: nothing else can reply to this api now
                 malformed = Api.metric(api, "ml_api_replies_malformed_total") - malformedBefore;
                 late = Api.metric(api, "ml_api_replies_late_total") - lateBefore;
-                ch.queueUnbind(q, JOBS, "");
+                ch.queueUnbind(q, RawJobs.JOBS, "");
                 // the same question once presence has dropped the frozen learner: three members, no garbage
                 await(frozen + " dropped by presence").atMost(Duration.ofSeconds(10))
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> !Api.liveLearners(api).contains(frozen));
                 clean = Api.predict(api, cluster.baselineModel(), row, deadline);
-            } finally {
-                signal("CONT", frozen);
             }
         }
         Figures.of("6b-poison-replies", getClass(), LoadGenerator.Stats.of(List.of(
@@ -211,12 +204,6 @@ class PoisonMessageTest extends ClusterTest {
         assertThat(cluster.statusOk()).as("bin/mlcluster status: all 8 parts healthy").isTrue();
     }
 
-    private void signal(String signal, String name) {
-        Shell.run(Duration.ofSeconds(10), Map.of(), cluster.repo,
-                List.of("kill", "-" + signal, Long.toString(cluster.pid(name)))).orThrow();
-        E2eCluster.log("sent SIG%s to %s", signal, name);
-    }
-
     private double learnerSum(String metric) {
         double sum = 0;
         for (String l : E2eCluster.LEARNERS) {
@@ -226,7 +213,7 @@ class PoisonMessageTest extends ClusterTest {
     }
 
     private static AMQP.BasicProperties props(String correlationId) {
-        return new AMQP.BasicProperties.Builder().correlationId(correlationId).contentType("application/json").build();
+        return RawJobs.json(null).correlationId(correlationId).build();
     }
 
     private static byte[] utf8(String s) {

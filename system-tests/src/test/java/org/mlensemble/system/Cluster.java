@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.mlensemble.api.ApiApplication;
-import org.mlensemble.common.data.HousePricingGenerator;
+import org.mlensemble.datagen.HousePricingGenerator;
 import org.mlensemble.learner.LearnerApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.mlensemble.common.messaging.Headers;
+import org.mlensemble.common.messaging.MessageCodec;
+import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.common.table.CsvReader;
 import org.mlensemble.common.table.Table;
 import tools.jackson.databind.JsonNode;
@@ -191,17 +193,39 @@ class EnsembleTest {
     @Test
     @Order(6)
     void poisonMessagesAreDeadLetteredAndLearnersKeepServing() {
+        deadLetteredByEveryLearnerWhoKeepServing(
+                new Poison("{not json".getBytes(StandardCharsets.UTF_8), "predict", Headers.PROTOCOL_VERSION),
+                new Poison("{}".getBytes(StandardCharsets.UTF_8), "no-such-job", Headers.PROTOCOL_VERSION));
+    }
+
+    @Test
+    @Order(6)
+    void aJobOfAnotherProtocolVersionIsDeadLetteredAndLearnersKeepServing() {
+        // a predict every learner could answer, but in a contract version none of them speaks
+        deadLetteredByEveryLearnerWhoKeepServing(new Poison(
+                MessageCodec.encode(new PredictJob(missedModel, Map.of("LotArea", List.of(9000)), 1)), "predict",
+                Headers.PROTOCOL_VERSION + 1));
+    }
+
+    private record Poison(byte[] body, String jobType, int protocol) {
+    }
+
+    /** Each poison, fanned out to the four learners, is dead-lettered by each; then all four still answer. */
+    private void deadLetteredByEveryLearnerWhoKeepServing(Poison... poisons) {
         BrokerTool broker = BrokerTool.of(cluster);
         String dlq = broker.topology().deadLetterQueue();
         int before = broker.depth(dlq);
-        broker.publishJob("{not json".getBytes(StandardCharsets.UTF_8), Map.of(Headers.JOB_TYPE, "predict"));
-        broker.publishJob("{}".getBytes(StandardCharsets.UTF_8), Map.of(Headers.JOB_TYPE, "no-such-job"));
-        // two poison messages, fanned out to four learners, each dead-lettered by its learner
-        await().atMost(Duration.ofSeconds(10)).until(() -> broker.depth(dlq) >= before + 8);
+        for (Poison p : poisons) {
+            broker.publishJob(p.body(), Map.of(Headers.JOB_TYPE, p.jobType(), Headers.PROTOCOL, p.protocol()));
+        }
+        int expected = before + poisons.length * Cluster.SHARDS.size();
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.depth(dlq) >= expected);
+        assertThat(broker.depth(dlq)).isEqualTo(expected);
 
-        Http.Response predict = Http.post(cluster.apiUrl("/v1/ml-distributed/predict"), "{\"LotArea\": [9000]}");
-        assertThat(predict.status()).isEqualTo(200);
-        assertThat(predict.body().at("/members/used").asInt()).isEqualTo(4);
+        Http.Response answer = Http.post(cluster.apiUrl("/v1/ml-distributed/predict?modelId=" + missedModel),
+                "{\"LotArea\": [9000]}");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body().at("/members/used").asInt()).isEqualTo(4);
         assertThat(Cluster.SHARDS).allSatisfy(s -> assertThat(cluster.running("learner-" + (Cluster.SHARDS.indexOf(s) + 1))).isTrue());
     }
 

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mlensemble.common.data.HousePricingGenerator;
+import org.mlensemble.datagen.HousePricingGenerator;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -1,7 +1,6 @@
 package org.mlensemble.api.membership;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.mlensemble.api.system.IdentityProperties;
 import org.mlensemble.common.messaging.Heartbeat;
 import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.MalformedMessageException;
@@ -28,10 +27,10 @@ class PresenceListener {
     private final MeterRegistry meters;
     private final Identities identities;
 
-    PresenceListener(Membership membership, MeterRegistry meters, IdentityProperties identity) {
+    PresenceListener(Membership membership, MeterRegistry meters, Identities identities) {
         this.membership = membership;
         this.meters = meters;
-        this.identities = identity.identities();
+        this.identities = identities;
         meters.gauge("ml.api.learners.live", membership, m -> m.live().size());
         // registered now, so that they read 0 rather than being absent
         meters.counter("ml.api.heartbeats.malformed");

@@ -9,6 +9,7 @@ import org.mlensemble.api.ensemble.Ensemble;
 import org.mlensemble.api.ensemble.PredictBatcher;
 import org.mlensemble.api.gather.ScatterGather;
 import org.mlensemble.api.membership.Membership;
+import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.Topology;
 import org.springframework.amqp.core.Base64UrlNamingStrategy;
 import org.springframework.amqp.core.BindingBuilder;
@@ -16,8 +17,10 @@ import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The api's broker topology, declared in one place, and the beans behind {@link Ensemble}: the
@@ -29,6 +32,12 @@ class ApiConfiguration {
     @Bean
     Topology topology(BrokerProperties broker) {
         return new Topology(broker.prefix());
+    }
+
+    /** {@code ml.identity.learner-user} and {@code ml.identity.api-users}: who may speak for whom. */
+    @Bean
+    Identities identities(Environment env) {
+        return Binder.get(env).bind("ml.identity", Identities.class).orElseGet(Identities::defaults);
     }
 
     @Bean
@@ -57,9 +66,9 @@ class ApiConfiguration {
 
     @Bean(destroyMethod = "close")
     ScatterGather scatterGather(CachingConnectionFactory connections, Topology topology, ApiProperties props,
-            Clock clock, MeterRegistry meters, Membership membership, IdentityProperties identity) {
+            Clock clock, MeterRegistry meters, Membership membership, Identities identities) {
         ScatterGather sg = new ScatterGather(connections.getRabbitConnectionFactory(), topology,
-                props.replyChannels(), clock, meters, membership::live, identity.identities());
+                props.replyChannels(), clock, meters, membership::live, identities);
         sg.connect();
         return sg;
     }

@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.mlensemble.common.learning.RequestDefaults;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -33,9 +34,9 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("ml.api")
 public record ApiProperties(
         @DefaultValue("1") @Min(1) int quorum,
-        @DefaultValue("2s") @NotNull Duration predictDeadline,
-        @DefaultValue("30s") @NotNull Duration evaluateDeadline,
-        @DefaultValue("120s") @NotNull Duration fitDeadline,
+        @DefaultValue(RequestDefaults.PREDICT_DEADLINE_MS + "ms") @NotNull Duration predictDeadline,
+        @DefaultValue(RequestDefaults.EVALUATE_DEADLINE_MS + "ms") @NotNull Duration evaluateDeadline,
+        @DefaultValue(RequestDefaults.FIT_DEADLINE_MS + "ms") @NotNull Duration fitDeadline,
         @DefaultValue("600s") @NotNull Duration maxDeadline,
         @DefaultValue("15m") @NotNull Duration fitCatchUp,
         @DefaultValue("3500ms") @NotNull Duration liveness,

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.mlensemble.api.system.IdentityProperties;
+import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.Heartbeat;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.springframework.amqp.core.Message;
@@ -19,7 +19,7 @@ class PresenceListenerTest {
     private final Membership membership = new Membership(Clock.systemUTC(), Duration.ofSeconds(5),
             Duration.ofMinutes(5));
     private final PresenceListener listener = new PresenceListener(membership, meters,
-            new IdentityProperties("ml-learner-{id}", Set.of("ml-api")));
+            new Identities("ml-learner-{id}", Set.of("ml-api")));
 
     @Test
     void heartbeatsWithAnUnsafeLearnerIdOrShardAreDroppedAndCounted() {

@@ -25,12 +25,13 @@ public record Identities(String learnerUser, Set<String> apiUsers) {
     public static final String DEFAULT_LEARNER_USER = "ml-learner-" + ID;
     public static final String DEFAULT_API_USER = "ml-api";
 
+    /** Either left out ({@code null}, as when bound from settings that name neither) takes its default. */
     public Identities {
-        Objects.requireNonNull(learnerUser, "learnerUser");
+        learnerUser = Objects.requireNonNullElse(learnerUser, DEFAULT_LEARNER_USER);
         if (learnerUser.isBlank()) {
             throw new IllegalArgumentException("the learner broker user must not be blank");
         }
-        apiUsers = Set.copyOf(apiUsers);
+        apiUsers = Set.copyOf(Objects.requireNonNullElse(apiUsers, Set.of(DEFAULT_API_USER)));
         if (apiUsers.isEmpty()) {
             throw new IllegalArgumentException("at least one api broker user is needed");
         }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -118,6 +119,14 @@ public final class CsvReader {
             }
         }
 
+        /**
+         * Whether cell {@code column} of the last record returned by {@link #next()} was quoted: a reader
+         * that types cells may take a quoted {@code "02134"} as the text the writer meant.
+         */
+        public boolean quoted(int column) {
+            return parser.quoted.get(column);
+        }
+
         /** The line the last record returned by {@link #next()} starts on (the header is line 1). */
         public int line() {
             return recordLine;
@@ -129,6 +138,8 @@ public final class CsvReader {
         private final String source;
         private final StringBuilder cell = new StringBuilder();
         private CellPool[] pools = new CellPool[0];
+        /** The cells of the last record that were quoted. */
+        final BitSet quoted = new BitSet();
         int line;
 
         Parser(BufferedReader in, String source) {
@@ -156,6 +167,7 @@ public final class CsvReader {
             int startLine = line;
             List<String> out = new ArrayList<>();
             cell.setLength(0);
+            this.quoted.clear();
             boolean quoted = false;
             boolean wasQuoted = false;
             int i = 0;
@@ -194,6 +206,7 @@ public final class CsvReader {
                 } else if (c == '"' && cell.length() == 0 && !wasQuoted) {
                     quoted = true;
                     wasQuoted = true;
+                    this.quoted.set(out.size());
                 } else if (c == '\r' && i == text.length()) {
                     // tolerate CRLF files read line by line
                 } else {

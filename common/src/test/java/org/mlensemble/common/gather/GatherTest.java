@@ -26,7 +26,7 @@ class GatherTest {
 
     @Test
     void completesWhenEveryLiveLearnerReplied() {
-        Gather gather = gather(List.of("a", "b", "c"), List.of("a", "b", "c"), 2, false);
+        Gather gather = allLive(2, "a", "b", "c");
 
         gather.offer(reply("a", ReplyStatus.OK));
         gather.offer(reply("b", ReplyStatus.OK));
@@ -53,7 +53,7 @@ class GatherTest {
 
     @Test
     void stopsWaitingForALearnerThatPresenceLost() {
-        Gather gather = gather(List.of("a", "b", "c"), List.of("a", "b", "c"), 1, false);
+        Gather gather = allLive(1, "a", "b", "c");
         gather.offer(reply("a", ReplyStatus.OK));
         gather.offer(reply("b", ReplyStatus.OK));
 
@@ -68,14 +68,14 @@ class GatherTest {
 
     @Test
     void isNotCompleteBeforeAnyReply() {
-        Gather gather = gather(List.of("a", "b"), List.of("a", "b"), 1, false);
+        Gather gather = allLive(1, "a", "b");
 
         assertThat(gather.isComplete()).isFalse();
     }
 
     @Test
     void completesAtDeadlineWithPartialReplies() {
-        Gather gather = gather(List.of("a", "b", "c"), List.of("a", "b", "c"), 1, false);
+        Gather gather = allLive(1, "a", "b", "c");
         gather.offer(reply("a", ReplyStatus.OK));
 
         clock.advance(Duration.ofSeconds(9));
@@ -94,7 +94,7 @@ class GatherTest {
 
     @Test
     void completesEarlyWhenTheQuorumCanNoLongerBeMet() {
-        Gather gather = gather(List.of("a", "b", "c"), List.of("a", "b", "c"), 3, false);
+        Gather gather = allLive(3, "a", "b", "c");
         gather.offer(reply("a", ReplyStatus.OK));
         assertThat(gather.isComplete()).isFalse();
 
@@ -109,7 +109,7 @@ class GatherTest {
 
     @Test
     void replyAfterCloseIsLateAndNotCounted() {
-        Gather gather = gather(List.of("a", "b"), List.of("a", "b"), 1, false);
+        Gather gather = allLive(1, "a", "b");
         gather.offer(reply("a", ReplyStatus.OK));
         gather.close();
 
@@ -119,7 +119,7 @@ class GatherTest {
 
     @Test
     void replyAtOrAfterTheDeadlineIsLate() {
-        Gather gather = gather(List.of("a", "b"), List.of("a", "b"), 1, false);
+        Gather gather = allLive(1, "a", "b");
         clock.advance(Duration.ofSeconds(10));
 
         assertThat(gather.offer(reply("a", ReplyStatus.OK))).isEqualTo(Offer.LATE);
@@ -130,7 +130,7 @@ class GatherTest {
 
     @Test
     void replyJustBeforeTheDeadlineIsAccepted() {
-        Gather gather = gather(List.of("a"), List.of("a"), 1, false);
+        Gather gather = allLive(1, "a");
         clock.advance(Duration.ofSeconds(10).minusMillis(1));
 
         assertThat(gather.offer(reply("a", ReplyStatus.OK))).isEqualTo(Offer.ACCEPTED);
@@ -138,7 +138,7 @@ class GatherTest {
 
     @Test
     void secondReplyFromTheSameLearnerIsDuplicateAndIgnored() {
-        Gather gather = gather(List.of("a", "b"), List.of("a", "b"), 1, false);
+        Gather gather = allLive(1, "a", "b");
 
         assertThat(gather.offer(reply("a", ReplyStatus.FAILED))).isEqualTo(Offer.ACCEPTED);
         assertThat(gather.offer(reply("a", ReplyStatus.OK))).isEqualTo(Offer.DUPLICATE);
@@ -166,7 +166,7 @@ class GatherTest {
 
     @Test
     void learnerOutsideMembersThatRepliesOkIsUsed() {
-        Gather gather = gather(List.of("a"), List.of("a"), 1, false);
+        Gather gather = allLive(1, "a");
 
         assertThat(gather.offer(reply("x", ReplyStatus.OK))).isEqualTo(Offer.ACCEPTED);
         gather.offer(reply("a", ReplyStatus.OK));
@@ -181,7 +181,7 @@ class GatherTest {
 
     @Test
     void learnerOutsideMembersWithoutTheModelIsReportedAsOtherNotMissing() {
-        Gather gather = gather(List.of("a"), List.of("a"), 1, false);
+        Gather gather = allLive(1, "a");
 
         gather.offer(reply("x", ReplyStatus.NO_MODEL));
         gather.offer(reply("a", ReplyStatus.OK));
@@ -218,7 +218,7 @@ class GatherTest {
 
     @Test
     void stopsOnBadRequestWhenAsked() {
-        Gather gather = gather(List.of("a", "b", "c"), List.of("a", "b", "c"), 1, true);
+        Gather gather = allLiveStoppingOnBadRequest(1, "a", "b", "c");
 
         gather.offer(reply("a", ReplyStatus.BAD_REQUEST));
 
@@ -230,7 +230,7 @@ class GatherTest {
 
     @Test
     void keepsWaitingAfterBadRequestWhenNotAsked() {
-        Gather gather = gather(List.of("a", "b", "c"), List.of("a", "b", "c"), 1, false);
+        Gather gather = allLive(1, "a", "b", "c");
 
         gather.offer(reply("a", ReplyStatus.BAD_REQUEST));
 
@@ -240,13 +240,13 @@ class GatherTest {
 
     @Test
     void refusesQuorumBelowOne() {
-        assertThrows(IllegalArgumentException.class, () -> gather(List.of("a"), List.of("a"), 0, false));
-        assertThrows(IllegalArgumentException.class, () -> gather(List.of("a"), List.of("a"), -1, false));
+        assertThrows(IllegalArgumentException.class, () -> allLive(0, "a"));
+        assertThrows(IllegalArgumentException.class, () -> allLive(-1, "a"));
     }
 
     @Test
     void remainingShrinksWithTheClockAndNeverGoesNegative() {
-        Gather gather = gather(List.of("a"), List.of("a"), 1, false);
+        Gather gather = allLive(1, "a");
 
         clock.advance(Duration.ofSeconds(4));
         assertThat(gather.remaining()).isEqualTo(Duration.ofSeconds(6));
@@ -263,9 +263,9 @@ class GatherTest {
     void firstReplyPerShardWinsAndCompletesWithoutWaitingForOtherReplicas() {
         Gather gather = replicated(ALL, 1);
 
-        assertThat(gather.offer(reply("learner-1", "A", ReplyStatus.OK))).isEqualTo(Offer.ACCEPTED);
+        assertThat(gather.offer(reply("learner-1", ReplyStatus.OK))).isEqualTo(Offer.ACCEPTED);
         assertThat(gather.isComplete()).isFalse();
-        assertThat(gather.offer(reply("learner-4", "B", ReplyStatus.OK))).isEqualTo(Offer.ACCEPTED);
+        assertThat(gather.offer(reply("learner-4", ReplyStatus.OK))).isEqualTo(Offer.ACCEPTED);
         assertThat(gather.isComplete()).isTrue();
 
         GatherResult result = gather.close();
@@ -300,39 +300,39 @@ class GatherTest {
     @Test
     void replicaReplyAfterCompletionIsHedgedNotLate() {
         Gather gather = replicated(ALL, 1);
-        gather.offer(reply("learner-1", "A", ReplyStatus.OK));
-        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
+        gather.offer(reply("learner-1", ReplyStatus.OK));
+        gather.offer(reply("learner-2", ReplyStatus.OK));
         GatherResult result = gather.close();
 
-        assertThat(gather.offer(reply("learner-3", "A", ReplyStatus.OK))).isEqualTo(Offer.HEDGED);
-        assertThat(gather.offer(reply("learner-4", "B", ReplyStatus.FAILED))).isEqualTo(Offer.LATE);
+        assertThat(gather.offer(reply("learner-3", ReplyStatus.OK))).isEqualTo(Offer.HEDGED);
+        assertThat(gather.offer(reply("learner-4", ReplyStatus.FAILED))).isEqualTo(Offer.LATE);
         clock.advance(Duration.ofSeconds(10));
-        assertThat(gather.offer(reply("learner-4", "B", ReplyStatus.OK))).isEqualTo(Offer.LATE);
+        assertThat(gather.offer(reply("learner-4", ReplyStatus.OK))).isEqualTo(Offer.LATE);
         assertThat(result.servedBy()).containsEntry("A", "learner-1");
     }
 
     @Test
     void expectsHedgesOnlyWhileAReplicaOfAServedShardHasNotAnswered() {
         Gather gather = replicated(ALL, 1);
-        gather.offer(reply("learner-1", "A", ReplyStatus.OK));
-        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
+        gather.offer(reply("learner-1", ReplyStatus.OK));
+        gather.offer(reply("learner-2", ReplyStatus.OK));
         assertThat(gather.expectsHedges()).isTrue();
 
-        gather.offer(reply("learner-3", "A", ReplyStatus.OK));
-        gather.offer(reply("learner-4", "B", ReplyStatus.OK));
+        gather.offer(reply("learner-3", ReplyStatus.OK));
+        gather.offer(reply("learner-4", ReplyStatus.OK));
 
         assertThat(gather.expectsHedges()).isFalse();
-        assertThat(new Gather(REPLICAS, ALL, 1, DEADLINE, clock, Gather.Mode.EVERY_LEARNER).expectsHedges()).isFalse();
+        assertThat(replicatedFit().expectsHedges()).isFalse();
     }
 
     @Test
     void noModelFromOneReplicaWaitsForTheOther() {
         Gather gather = replicated(ALL, 1);
-        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
+        gather.offer(reply("learner-2", ReplyStatus.OK));
 
-        gather.offer(reply("learner-1", "A", ReplyStatus.NO_MODEL));
+        gather.offer(reply("learner-1", ReplyStatus.NO_MODEL));
         assertThat(gather.isComplete()).isFalse();
-        gather.offer(reply("learner-3", "A", ReplyStatus.FAILED));
+        gather.offer(reply("learner-3", ReplyStatus.FAILED));
         assertThat(gather.isComplete()).isTrue();
 
         GatherResult result = gather.close();
@@ -344,11 +344,11 @@ class GatherTest {
     @Test
     void failedReplicaDoesNotSettleTheShardWhenAnotherAnswers() {
         Gather gather = replicated(ALL, 2);
-        gather.offer(reply("learner-1", "A", ReplyStatus.FAILED));
-        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
+        gather.offer(reply("learner-1", ReplyStatus.FAILED));
+        gather.offer(reply("learner-2", ReplyStatus.OK));
         assertThat(gather.isComplete()).isFalse();
 
-        gather.offer(reply("learner-3", "A", ReplyStatus.OK));
+        gather.offer(reply("learner-3", ReplyStatus.OK));
 
         assertThat(gather.isComplete()).isTrue();
         GatherResult result = gather.close();
@@ -362,7 +362,7 @@ class GatherTest {
         Gather gather = new Gather(REPLICAS, List.of("learner-2", "learner-4"), 1, DEADLINE, clock,
             Gather.Mode.FIRST_PER_SHARD);
 
-        gather.offer(reply("learner-4", "B", ReplyStatus.OK));
+        gather.offer(reply("learner-4", ReplyStatus.OK));
 
         assertThat(gather.isComplete()).isTrue();
         GatherResult result = gather.close();
@@ -375,8 +375,8 @@ class GatherTest {
     @Test
     void shardIsMissingOnceEveryRemainingReplicaIsLost() {
         Gather gather = replicated(ALL, 1);
-        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
-        gather.offer(reply("learner-1", "A", ReplyStatus.NO_MODEL));
+        gather.offer(reply("learner-2", ReplyStatus.OK));
+        gather.offer(reply("learner-1", ReplyStatus.NO_MODEL));
 
         assertThat(gather.retainAwaited(ALL)).isFalse();
         assertThat(gather.retainAwaited(List.of("learner-1", "learner-2", "learner-4"))).isTrue();
@@ -389,12 +389,12 @@ class GatherTest {
     @Test
     void quorumCountsShardsNotLearners() {
         Gather gather = replicated(ALL, 2);
-        gather.offer(reply("learner-1", "A", ReplyStatus.OK));
-        gather.offer(reply("learner-3", "A", ReplyStatus.OK));
+        gather.offer(reply("learner-1", ReplyStatus.OK));
+        gather.offer(reply("learner-3", ReplyStatus.OK));
         assertThat(gather.isComplete()).isFalse();
 
-        gather.offer(reply("learner-2", "B", ReplyStatus.FAILED));
-        gather.offer(reply("learner-4", "B", ReplyStatus.FAILED));
+        gather.offer(reply("learner-2", ReplyStatus.FAILED));
+        gather.offer(reply("learner-4", ReplyStatus.FAILED));
 
         assertThat(gather.isComplete()).isTrue();
         GatherResult result = gather.close();
@@ -406,9 +406,9 @@ class GatherTest {
     void completesEarlyWhenTooFewShardsCanStillAnswer() {
         Gather gather = replicated(ALL, 2);
 
-        gather.offer(reply("learner-2", "B", ReplyStatus.NO_MODEL));
+        gather.offer(reply("learner-2", ReplyStatus.NO_MODEL));
         assertThat(gather.isComplete()).isFalse();
-        gather.offer(reply("learner-4", "B", ReplyStatus.FAILED));
+        gather.offer(reply("learner-4", ReplyStatus.FAILED));
 
         assertThat(gather.isComplete()).isTrue();
         assertThat(gather.close().quorumMet()).isFalse();
@@ -418,7 +418,7 @@ class GatherTest {
     void badRequestFromOneReplicaCompletesAPredictAtOnce() {
         Gather gather = replicated(ALL, 1);
 
-        gather.offer(reply("learner-3", "A", ReplyStatus.BAD_REQUEST));
+        gather.offer(reply("learner-3", ReplyStatus.BAD_REQUEST));
 
         assertThat(gather.isComplete()).isTrue();
         assertThat(gather.close().badRequest()).isEqualTo("boom");
@@ -426,13 +426,13 @@ class GatherTest {
 
     @Test
     void fitWaitsForEveryReplicaAndCountsTrainedShards() {
-        Gather gather = new Gather(REPLICAS, ALL, 1, DEADLINE, clock, Gather.Mode.EVERY_LEARNER);
+        Gather gather = replicatedFit();
 
-        gather.offer(reply("learner-1", "A", ReplyStatus.OK));
-        gather.offer(reply("learner-2", "B", ReplyStatus.OK));
+        gather.offer(reply("learner-1", ReplyStatus.OK));
+        gather.offer(reply("learner-2", ReplyStatus.OK));
         assertThat(gather.isComplete()).isFalse();
-        assertThat(gather.offer(reply("learner-3", "A", ReplyStatus.OK))).isEqualTo(Offer.ACCEPTED);
-        gather.offer(reply("learner-4", "B", ReplyStatus.FAILED));
+        assertThat(gather.offer(reply("learner-3", ReplyStatus.OK))).isEqualTo(Offer.ACCEPTED);
+        gather.offer(reply("learner-4", ReplyStatus.FAILED));
 
         assertThat(gather.isComplete()).isTrue();
         GatherResult result = gather.close();
@@ -445,13 +445,29 @@ class GatherTest {
         assertThat(result.outcomes()).containsEntry("learner-4", "failed: boom");
     }
 
+    /** A predict or evaluate over the replicated shards: the first reply per shard serves it. */
     private Gather replicated(List<String> live, int quorum) {
         return new Gather(REPLICAS, live, quorum, DEADLINE, clock, Gather.Mode.FIRST_PER_SHARD);
+    }
+
+    /** A fit over the replicated shards, with every learner alive: every replica is waited for. */
+    private Gather replicatedFit() {
+        return new Gather(REPLICAS, ALL, 1, DEADLINE, clock, Gather.Mode.EVERY_LEARNER);
     }
 
     private static JobReply predictions(String learner, String shard, double value) {
         return new JobReply(learner, shard, JobType.PREDICT, "m1", ReplyStatus.OK, null, new double[] {value}, null,
             null, 1);
+    }
+
+    /** A gather of {@code learners}, each holding its own shard and alive when it began. */
+    private Gather allLive(int quorum, String... learners) {
+        return gather(List.of(learners), List.of(learners), quorum, false);
+    }
+
+    /** As {@link #allLive}, ending at once on a learner's bad-request reply (predict, evaluate). */
+    private Gather allLiveStoppingOnBadRequest(int quorum, String... learners) {
+        return gather(List.of(learners), List.of(learners), quorum, true);
     }
 
     private Gather gather(List<String> members, List<String> live, int quorum, boolean stopOnBadRequest) {
@@ -466,8 +482,9 @@ class GatherTest {
         return learner.toUpperCase(java.util.Locale.ROOT);
     }
 
+    /** A reply from {@code learner} for its own shard (a replica's in {@link #REPLICAS}, else its own letter). */
     private static JobReply reply(String learner, ReplyStatus status) {
-        return reply(learner, shardOf(learner), status);
+        return reply(learner, REPLICAS.getOrDefault(learner, shardOf(learner)), status);
     }
 
     private static JobReply reply(String learner, String shard, ReplyStatus status) {

@@ -23,6 +23,16 @@ class CsvRecordsTest {
     }
 
     @Test
+    void eachRecordSaysWhichOfItsCellsWereQuoted() throws IOException {
+        CsvReader.Records r = CsvReader.records(new StringReader("a,b,c\n\"02134\",7,\"\"\n1,\"x\",y\n"), "t.csv");
+
+        assertThat(r.next()).containsExactly("02134", "7", "");
+        assertThat(List.of(r.quoted(0), r.quoted(1), r.quoted(2))).containsExactly(true, false, true);
+        assertThat(r.next()).containsExactly("1", "x", "y");
+        assertThat(List.of(r.quoted(0), r.quoted(1), r.quoted(2))).containsExactly(false, true, false);
+    }
+
+    @Test
     void aRaggedRecordNamesItsLine() throws IOException {
         CsvReader.Records r = CsvReader.records(new StringReader("a,b\n1,2\n3\n"), "t.csv");
         r.next();

@@ -19,7 +19,6 @@ import org.mlensemble.learner.datasets.DatasetJobs;
 import org.mlensemble.learner.presence.PresencePublisher;
 import org.mlensemble.learner.sync.SyncProperties;
 import org.mlensemble.learner.sync.SyncState;
-import org.mlensemble.learner.system.IdentityProperties;
 import org.mlensemble.learner.system.LearnerProperties;
 import org.mlensemble.learner.training.Learner;
 import org.slf4j.Logger;
@@ -34,7 +33,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Thin adapter from job messages to {@link Learner} calls and back to direct replies. A message it
- * cannot read is rejected without requeue, which dead-letters it; the learner goes on serving. So is
+ * cannot read, or of a protocol version ({@link Headers#PROTOCOL}) other than its own, is rejected
+ * without requeue, which dead-letters it; the learner goes on serving. So is
  * a job whose {@code user_id} (checked by the broker against the publisher's login) is not an api
  * user: any login that may publish to the default exchange, a learner's included, can put a message
  * into this queue, and only the api may make a learner train, predict or delete.
@@ -58,8 +58,8 @@ class JobListener {
 
     JobListener(Learner learner, RabbitTemplate rabbit, LearnerProperties props, Clock clock, MeterRegistry meters,
             PresencePublisher presence, SyncState sync, SyncProperties syncProps, DatasetJobs datasets,
-            IdentityProperties identity) {
-        this.identities = identity.identities();
+            Identities identities) {
+        this.identities = identities;
         meters.counter("ml.learner.jobs.forged"); // reads 0 rather than being absent
         this.sync = sync;
         this.syncProps = syncProps;
@@ -83,6 +83,7 @@ class JobListener {
             throw new AmqpRejectAndDontRequeueException("job not published by an api user");
         }
         try {
+            checkProtocol(mp);
             JobType type = JobType.fromWire(mp.getHeader(Headers.JOB_TYPE))
                     .orElseThrow(() -> new MalformedMessageException("unknown job type " + mp.getHeader(Headers.JOB_TYPE)));
             if (expired(mp)) {
@@ -115,6 +116,19 @@ class JobListener {
         meters.counter("ml.learner.jobs", "job", reply.job().wireName(), "status", reply.status().name().toLowerCase())
                 .increment();
         reply(mp, reply);
+    }
+
+    /**
+     * A job of another contract version (a newer api during a rolling upgrade, or a sender that does
+     * not speak the protocol) may mean something else in fields this learner reads the old way: it
+     * is refused unread, to the dead-letter queue, rather than half understood.
+     */
+    private static void checkProtocol(MessageProperties mp) {
+        Object version = mp.getHeader(Headers.PROTOCOL);
+        if (!(version instanceof Number n) || n.longValue() != Headers.PROTOCOL_VERSION) {
+            throw new MalformedMessageException("protocol version " + version + " in header " + Headers.PROTOCOL
+                    + ", this learner reads " + Headers.PROTOCOL_VERSION);
+        }
     }
 
     private JobReply fit(byte[] body) {

@@ -11,9 +11,11 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.mlensemble.common.messaging.MemberInfo;
@@ -29,7 +31,9 @@ import org.mlensemble.learner.training.Learner;
  * What this learner holds on disk, as offered to its peers: its members' folders and, of every
  * dataset, its shard's part and the test part. Serves chunks of exactly those files and nothing
  * else. Checksums are kept while a file's size and modification time are unchanged: peers ask for
- * the inventory once each, but hashing a large shard costs a fraction of a second.
+ * the inventory once each, but hashing a large shard costs a fraction of a second. Only the files
+ * of the latest inventory keep theirs, so members pruned by retention and deleted datasets do not
+ * grow the cache for the life of the process.
  */
 final class Holdings {
 
@@ -55,10 +59,11 @@ final class Holdings {
     }
 
     Inventory inventory() {
+        Set<Path> offered = new HashSet<>();
         List<HeldMember> members = new ArrayList<>();
         for (MemberInfo info : learner.memberInfos()) {
             try {
-                List<SyncFile> files = memberFiles(learner.memberFolder(info.modelId()));
+                List<SyncFile> files = memberFiles(learner.memberFolder(info.modelId()), offered);
                 if (!files.isEmpty()) {
                     members.add(new HeldMember(info, files));
                 }
@@ -76,8 +81,8 @@ final class Holdings {
                         continue;
                     }
                     List<SyncFile> files = new ArrayList<>();
-                    files.addAll(datasetFiles(dir, learner.shard()));
-                    files.addAll(datasetFiles(dir, SyncPaths.TEST_PART));
+                    files.addAll(datasetFiles(dir, learner.shard(), offered));
+                    files.addAll(datasetFiles(dir, SyncPaths.TEST_PART, offered));
                     if (!files.isEmpty()) {
                         datasets.add(new HeldDataset(name, files));
                     }
@@ -86,7 +91,13 @@ final class Holdings {
                 // an unreadable data folder offers nothing
             }
         }
+        hashes.keySet().retainAll(offered);
         return new Inventory(learner.learnerId(), learner.shard(), members, datasets);
+    }
+
+    /** How many files' checksums are kept. */
+    int cachedChecksums() {
+        return hashes.size();
     }
 
     /** Reads a chunk of a file this learner offers, at most {@code maxBytes}. */
@@ -140,20 +151,20 @@ final class Holdings {
         throw new Refused("unknown kind " + r.kind(), false);
     }
 
-    private List<SyncFile> memberFiles(Path folder) throws IOException {
+    private List<SyncFile> memberFiles(Path folder, Set<Path> offered) throws IOException {
         List<SyncFile> files = new ArrayList<>();
         try (Stream<Path> list = Files.list(folder)) {
             for (Path f : list.filter(Files::isRegularFile).sorted().toList()) {
                 String name = f.getFileName().toString();
                 if (SyncPaths.memberFile(name)) {
-                    files.add(describe(f, name));
+                    files.add(describe(f, name, offered));
                 }
             }
         }
         return files;
     }
 
-    private List<SyncFile> datasetFiles(Path datasetDir, String part) throws IOException {
+    private List<SyncFile> datasetFiles(Path datasetDir, String part, Set<Path> offered) throws IOException {
         Path dir = datasetDir.resolve(part);
         if (!Files.isDirectory(dir)) {
             return List.of();
@@ -163,14 +174,15 @@ final class Holdings {
             for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
                 String rel = datasetDir.relativize(f).toString().replace('\\', '/');
                 if (SyncPaths.datasetFile(learner.shard(), rel)) {
-                    files.add(describe(f, rel));
+                    files.add(describe(f, rel, offered));
                 }
             }
         }
         return files;
     }
 
-    private SyncFile describe(Path f, String rel) throws IOException {
+    private SyncFile describe(Path f, String rel, Set<Path> offered) throws IOException {
+        offered.add(f);
         long size = Files.size(f);
         FileTime modified = Files.getLastModifiedTime(f);
         Hashed h = hashes.get(f);

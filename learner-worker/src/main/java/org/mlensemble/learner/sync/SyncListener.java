@@ -7,7 +7,6 @@ import org.mlensemble.common.messaging.MalformedMessageException;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.sync.FetchRequest;
 import org.mlensemble.common.messaging.sync.InventoryRequest;
-import org.mlensemble.learner.system.IdentityProperties;
 import org.mlensemble.learner.system.LearnerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +35,8 @@ class SyncListener {
     private final LearnerProperties props;
     private final Identities identities;
 
-    SyncListener(Holdings holdings, RabbitTemplate rabbit, LearnerProperties props, IdentityProperties identity) {
-        this.identities = identity.identities();
+    SyncListener(Holdings holdings, RabbitTemplate rabbit, LearnerProperties props, Identities identities) {
+        this.identities = identities;
         this.holdings = holdings;
         this.rabbit = rabbit;
         this.props = props;

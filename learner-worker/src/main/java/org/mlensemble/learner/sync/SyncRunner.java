@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.time.Duration;
 import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.Topology;
-import org.mlensemble.learner.system.IdentityProperties;
 import org.mlensemble.learner.system.SyncTopology;
 import org.mlensemble.learner.training.Learner;
 import org.slf4j.Logger;
@@ -40,8 +39,8 @@ class SyncRunner implements SmartLifecycle {
     private volatile boolean running;
 
     SyncRunner(Learner learner, Holdings holdings, SyncState state, SyncProperties props, ConnectionFactory connections,
-            Topology topology, SyncTopology syncTopology, MeterRegistry meters, IdentityProperties identity) {
-        this.identities = identity.identities();
+            Topology topology, SyncTopology syncTopology, MeterRegistry meters, Identities identities) {
+        this.identities = identities;
         this.syncTopology = syncTopology;
         this.learner = learner;
         this.holdings = holdings;

@@ -2,6 +2,7 @@ package org.mlensemble.learner.system;
 
 import java.time.Clock;
 import java.util.Map;
+import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.Topology;
 import org.mlensemble.learner.sync.SyncState;
 import org.mlensemble.learner.datasets.DatasetJobs;
@@ -20,8 +21,10 @@ import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.amqp.autoconfigure.RabbitTemplateCustomizer;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The learner's broker topology, declared in one place, and its domain objects.
@@ -41,6 +44,12 @@ class LearnerConfiguration {
     @Bean
     Topology topology(BrokerProperties broker) {
         return new Topology(broker.prefix());
+    }
+
+    /** {@code ml.identity.learner-user} and {@code ml.identity.api-users}: who may speak for whom. */
+    @Bean
+    Identities identities(Environment env) {
+        return Binder.get(env).bind("ml.identity", Identities.class).orElseGet(Identities::defaults);
     }
 
     @Bean
@@ -113,9 +122,9 @@ class LearnerConfiguration {
 
     @Bean
     DatasetJobs datasetJobs(LearnerProperties props, DatasetStore store, CachingConnectionFactory connections,
-            IdentityProperties identity, Clock clock) {
+            Identities identities, Clock clock) {
         return new DatasetJobs(props.id(), props.shard(), store,
-                StreamPartSources.of(connections.getRabbitConnectionFactory(), identity.identities()::isApi),
+                StreamPartSources.of(connections.getRabbitConnectionFactory(), identities::isApi),
                 props.datasetReadTimeout(), clock);
     }
 }

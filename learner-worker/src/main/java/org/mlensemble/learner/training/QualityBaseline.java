@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mlensemble.common.gather.Aggregation;
+import org.mlensemble.common.learning.RequestDefaults;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.metrics.RegressionMetrics;
 import org.mlensemble.common.messaging.MessageCodec;
@@ -45,7 +46,7 @@ public final class QualityBaseline {
         Table test = CsvReader.read(dir.resolve("test/data.csv"));
         TestSetCache.TestSet testSet = new TestSetCache().get(dir.resolve("test/data.csv"), target);
         FitJob job = new FitJob("baseline", 0, dir.getFileName().toString(), target, algorithm, params, seed, "shard",
-                logTarget, false, Map.of(), List.of("Id"));
+                logTarget, false, Map.of(), RequestDefaults.IGNORE);
 
         List<double[]> members = new ArrayList<>();
         List<Table> tables = new ArrayList<>();

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlensemble.common.data.HousePricingGenerator;
+import org.mlensemble.datagen.HousePricingGenerator;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.JobReply;
 import org.mlensemble.common.messaging.PredictJob;
@@ -188,6 +188,23 @@ class ReplicaSyncTest {
             org.junit.jupiter.api.Assertions.assertThrows(Holdings.Refused.class, () -> holdings.read(bad, 1024),
                     bad.toString());
         }
+    }
+
+    @Test
+    void checksumsOfFilesNoLongerHeldAreForgotten() throws Exception {
+        Learner holder = learner("holder-1", work, clock);
+        HousePricingGenerator.generate(work.resolve("data").resolve("kept"), 1, 40, 10);
+        HousePricingGenerator.generate(work.resolve("data").resolve("dropped"), 2, 40, 10);
+        Holdings holdings = new Holdings(holder);
+
+        assertThat(holdings.inventory().datasets()).hasSize(2);
+        assertThat(holdings.cachedChecksums()).isEqualTo(4); // each dataset's A part and test part
+
+        try (var files = Files.walk(work.resolve("data").resolve("dropped"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        assertThat(holdings.inventory().datasets()).extracting(d -> d.dataset()).containsExactly("kept");
+        assertThat(holdings.cachedChecksums()).isEqualTo(2);
     }
 
     private static Learner learner(String id, Path root, Clock clock) {

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mlensemble.common.data.HousePricingGenerator;
+import org.mlensemble.datagen.HousePricingGenerator;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.table.CsvReader;
 import org.mlensemble.common.table.Table;

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlensemble.common.data.HousePricingGenerator;
+import org.mlensemble.datagen.HousePricingGenerator;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.JobReply;
 

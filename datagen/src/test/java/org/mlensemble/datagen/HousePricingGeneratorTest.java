@@ -1,4 +1,4 @@
-package org.mlensemble.common.data;
+package org.mlensemble.datagen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,12 +1,5 @@
-package org.mlensemble.common.data;
+package org.mlensemble.datagen;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -17,49 +10,12 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Synthesises the project's default regression dataset: house sales that share the column layout of the
- * well-known Ames "House Prices" training file (the same 81 headers in the same order, the same category
- * codes, the same {@code NA} spellings), so that everything built for that layout works on it unchanged,
- * while every row is invented here and the data can be shipped with the project and regrown at any size.
- *
- * <p>The rows are not independent noise: a house is drawn as a small causal story so that a model has
- * something real to learn. The neighbourhood sets the era of construction, the zoning and a tilt in build
- * quality; the era sets foundation, materials and the kind of dwelling; quality and dwelling type set the
- * living area, which in turn sets rooms, baths and garage size. The price is then a product of effects
- * (a sum in log space): a convex effect of {@code OverallQual}, an elasticity on {@code GrLivArea}, basement
- * and garage size, a per-neighbourhood level, age softened by remodelling, kitchen and exterior grades,
- * lot size and a handful of smaller premiums and discounts, times log-normal noise. The noise is what keeps a
- * good model's R2 in the 0.8-0.9 range rather than at 1.0, as with real sales.
- *
- * <p>Cheap internal consistency is kept because code that cleans such data relies on it: the floor areas add
- * up to {@code GrLivArea}, the basement areas add up to {@code TotalBsmtSF}, a house without basement, garage,
- * pool or fireplace carries {@code NA} in the matching grade columns and zero in the matching areas, and
- * {@code GarageYrBlt} is missing when there is no garage. A few categories are deliberately very rare so that
- * some shards lack them, which is the situation a distributed learner must cope with.
- *
- * <p>Only {@link SplittableRandom#nextLong()} and {@link StrictMath} are used, so a seed gives byte-identical
- * files on every JVM and platform; the committed default dataset is checked against a fresh generation.
- * Rows are streamed to disk, so a million rows need no more memory than ten.
+ * The house model behind {@link HousePricingGenerator}: the column layout, the neighbourhoods, the weighted
+ * code tables and the {@link Sampler} that draws one house at a time as a small causal story.
  */
-public final class HousePricingGenerator {
+final class HouseModel {
 
-    public static final long DEFAULT_SEED = 42L;
-    public static final int DEFAULT_TRAIN_ROWS = 2000;
-    public static final int DEFAULT_TEST_ROWS = 600;
-    public static final String DEFAULT_OUT = "data/house_pricing";
-
-    /** Training shard folder names; the rows are cut into these in order. */
-    public static final List<String> SHARDS = List.of("A", "B", "C", "D");
-
-    public static final String DATA_FILE = "data.csv";
-    public static final String TEST_DIR = "test";
-    public static final String OTHER_DIR = "other";
-    public static final String PREDICT_FILE = "one_prediction_house_pricing_test.json";
-    public static final String TARGET = "SalePrice";
-
-    private static final String NA = "NA";
-
-    private static final String[] COLUMNS = {
+    static final String[] COLUMNS = {
         "Id", "MSSubClass", "MSZoning", "LotFrontage", "LotArea", "Street", "Alley", "LotShape",
         "LandContour", "Utilities", "LotConfig", "LandSlope", "Neighborhood", "Condition1", "Condition2",
         "BldgType", "HouseStyle", "OverallQual", "OverallCond", "YearBuilt", "YearRemodAdd", "RoofStyle",
@@ -75,7 +31,7 @@ public final class HousePricingGenerator {
     };
 
     /** Columns whose values are text codes. MSSubClass is a code too, but the file spells it as a number. */
-    private static final Set<String> CATEGORICAL = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
+    static final Set<String> CATEGORICAL = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
         "MSZoning", "Street", "Alley", "LotShape", "LandContour", "Utilities", "LotConfig", "LandSlope",
         "Neighborhood", "Condition1", "Condition2", "BldgType", "HouseStyle", "RoofStyle", "RoofMatl",
         "Exterior1st", "Exterior2nd", "MasVnrType", "ExterQual", "ExterCond", "Foundation", "BsmtQual",
@@ -87,9 +43,9 @@ public final class HousePricingGenerator {
      * Numeric columns that can be missing. The Ames predict example came out of a dataframe, where such
      * columns turn into floats; writing them as decimals in the JSON keeps our example in that same shape.
      */
-    private static final Set<String> NULLABLE_NUMERIC = Set.of("LotFrontage", "MasVnrArea", "GarageYrBlt");
+    static final Set<String> NULLABLE_NUMERIC = Set.of("LotFrontage", "MasVnrArea", "GarageYrBlt");
 
-    private static final Map<String, Integer> INDEX = new HashMap<>();
+    static final Map<String, Integer> INDEX = new HashMap<>();
 
     static {
         for (int i = 0; i < COLUMNS.length; i++) {
@@ -97,199 +53,8 @@ public final class HousePricingGenerator {
         }
     }
 
-    private HousePricingGenerator() {
+    private HouseModel() {
     }
-
-    /** The 81 header names, in file order. */
-    public static List<String> columns() {
-        return List.of(COLUMNS);
-    }
-
-    /** The columns written as text codes (everything else is a number or {@code NA}). */
-    public static Set<String> categoricalColumns() {
-        return CATEGORICAL;
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // Output layout
-    // ------------------------------------------------------------------------------------------------
-
-    /**
-     * Writes the training shards {@code A..D/data.csv}, the labelled {@code test/data.csv} and one unlabelled
-     * predict example under {@code other/}. Ids run from 1 across training, test and the predict row.
-     *
-     * @return the files written, in the order they were written
-     */
-    public static List<Path> generate(Path datasetDir, long seed, int trainRows, int testRows) {
-        if (trainRows < 0 || testRows < 0) {
-            throw new IllegalArgumentException("row counts must not be negative: train=" + trainRows
-                + ", test=" + testRows);
-        }
-        Sampler sampler = new Sampler(new SplittableRandom(seed));
-        List<Path> written = new ArrayList<>();
-        int nextId = 1;
-        try {
-            for (int s = 0; s < SHARDS.size(); s++) {
-                // Contiguous cuts whose sizes differ by at most one row.
-                long from = (long) trainRows * s / SHARDS.size();
-                long to = (long) trainRows * (s + 1) / SHARDS.size();
-                Path file = datasetDir.resolve(SHARDS.get(s)).resolve(DATA_FILE);
-                nextId = writeCsv(file, sampler, nextId, (int) (to - from));
-                written.add(file);
-            }
-            Path test = datasetDir.resolve(TEST_DIR).resolve(DATA_FILE);
-            nextId = writeCsv(test, sampler, nextId, testRows);
-            written.add(test);
-
-            Path predict = datasetDir.resolve(OTHER_DIR).resolve(PREDICT_FILE);
-            Files.createDirectories(predict.getParent());
-            Files.writeString(predict, toPredictJson(sampler.house(nextId)), StandardCharsets.UTF_8);
-            written.add(predict);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write dataset under " + datasetDir, e);
-        }
-        return written;
-    }
-
-    private static int writeCsv(Path file, Sampler sampler, int firstId, int rows) throws IOException {
-        Files.createDirectories(file.getParent());
-        StringBuilder line = new StringBuilder(1024);
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (int i = 0; i < COLUMNS.length; i++) {
-                if (i > 0) {
-                    line.append(',');
-                }
-                appendCsvField(line, COLUMNS[i]);
-            }
-            // Explicit '\n' rather than the platform separator: files must be byte-identical everywhere.
-            out.write(line.append('\n').toString());
-            for (int r = 0; r < rows; r++) {
-                Object[] row = sampler.house(firstId + r);
-                line.setLength(0);
-                for (int i = 0; i < row.length; i++) {
-                    if (i > 0) {
-                        line.append(',');
-                    }
-                    appendCsvField(line, row[i] == null ? NA : row[i].toString());
-                }
-                out.write(line.append('\n').toString());
-            }
-        }
-        return firstId + rows;
-    }
-
-    private static void appendCsvField(StringBuilder line, String value) {
-        boolean quote = value.indexOf(',') >= 0 || value.indexOf('"') >= 0
-            || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0;
-        if (!quote) {
-            line.append(value);
-            return;
-        }
-        line.append('"').append(value.replace("\"", "\"\"")).append('"');
-    }
-
-    private static String toPredictJson(Object[] row) {
-        StringBuilder json = new StringBuilder(4096).append("{\n");
-        int last = INDEX.get(TARGET) - 1;
-        for (int i = 0; i <= last; i++) {
-            json.append("    ");
-            appendJsonString(json, COLUMNS[i]);
-            json.append(": [");
-            Object value = row[i];
-            if (value == null) {
-                json.append("null");
-            } else if (value instanceof String text) {
-                appendJsonString(json, text);
-            } else {
-                json.append(value);
-                if (NULLABLE_NUMERIC.contains(COLUMNS[i])) {
-                    json.append(".0");
-                }
-            }
-            json.append(i < last ? "],\n" : "]\n");
-        }
-        return json.append("}\n").toString();
-    }
-
-    private static void appendJsonString(StringBuilder json, String text) {
-        json.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        json.append('"');
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // CLI
-    // ------------------------------------------------------------------------------------------------
-
-    public static void main(String[] args) {
-        Path out = Path.of(DEFAULT_OUT);
-        long seed = DEFAULT_SEED;
-        int trainRows = DEFAULT_TRAIN_ROWS;
-        int testRows = DEFAULT_TEST_ROWS;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String flag = args[i];
-                if (flag.equals("--help") || flag.equals("-h")) {
-                    System.out.println(usage());
-                    return;
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("missing value after " + flag);
-                }
-                String value = args[++i];
-                switch (flag) {
-                    case "--out" -> out = Path.of(value);
-                    case "--seed" -> seed = Long.parseLong(value);
-                    case "--train-rows" -> trainRows = Integer.parseInt(value);
-                    case "--test-rows" -> testRows = Integer.parseInt(value);
-                    default -> throw new IllegalArgumentException("unknown option " + flag);
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(usage());
-            System.exit(2);
-            return;
-        }
-
-        long started = System.nanoTime();
-        List<Path> files = generate(out, seed, trainRows, testRows);
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        for (int s = 0; s < SHARDS.size(); s++) {
-            long rows = (long) trainRows * (s + 1) / SHARDS.size() - (long) trainRows * s / SHARDS.size();
-            System.out.printf("wrote %s (%d training rows)%n", files.get(s), rows);
-        }
-        System.out.printf("wrote %s (%d labelled test rows)%n", files.get(SHARDS.size()), testRows);
-        System.out.printf("wrote %s (1 unlabelled row, Id %d)%n", files.get(SHARDS.size() + 1),
-            trainRows + testRows + 1);
-        System.out.printf("seed %d, %d ms%n", seed, millis);
-    }
-
-    private static String usage() {
-        return "usage: HousePricingGenerator [--out DIR] [--seed N] [--train-rows N] [--test-rows N]\n"
-            + "  defaults: --out " + DEFAULT_OUT + " --seed " + DEFAULT_SEED + " --train-rows "
-            + DEFAULT_TRAIN_ROWS + " --test-rows " + DEFAULT_TEST_ROWS;
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // The house model
-    // ------------------------------------------------------------------------------------------------
 
     /** Kind of area a neighbourhood is; it steers zoning, alleys and dwelling types. */
     private enum Profile { SUBURB, CORE, VILLAGE, TOWNHOMES }
@@ -494,7 +259,7 @@ public final class HousePricingGenerator {
         "Alloca", 0.9, "AdjLand", 0.3);
 
     /** Draws houses one at a time from a single random stream. */
-    private static final class Sampler {
+    static final class Sampler {
         private final SplittableRandom random;
         private boolean haveSpareGaussian;
         private double spareGaussian;
