@@ -13,7 +13,7 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.mlensemble.common.features.EncodedRow;
 
 /**
- * Trains XGBoost boosters straight from the encoded rows of a shard, as one dense float matrix
+ * Trains XGBoost boosters (boosted trees, and random forests in XGBoost's random-forest mode) straight from the encoded rows of a shard, as one dense float matrix
  * (Tribuo's XGBoost adapter copies every example through its own feature maps first, which cost
  * more than the training). The boosting loop is ours, one {@code update} per round, so that
  * progress is reported and early stopping needs no log output from XGBoost.
@@ -49,8 +49,32 @@ final class BoostedTrainer {
         params.put("colsample_bytree", p.get("colsampleByTree"));
         params.put("min_child_weight", p.get("minChildWeight"));
         params.put("lambda", p.get("lambda"));
-        int rounds = (Integer) p.get("trees");
-        int patience = (Integer) p.get("earlyStoppingRounds");
+        return train(rows, y, trainIdx, validIdx, featureNames, params, (Integer) p.get("trees"),
+                (Integer) p.get("earlyStoppingRounds"), attrs, progress);
+    }
+
+    /**
+     * A random forest in XGBoost's random-forest mode: one round of {@code trees} parallel trees,
+     * no shrinkage and no L2 on the leaves (each leaf is the mean of its rows), every tree grown on
+     * {@code rowFraction} of the rows drawn without replacement and trying {@code featureFraction}
+     * of the features at each split. The trees are averaged, as a forest's are.
+     */
+    static Result forest(List<EncodedRow> rows, double[] y, int[] trainIdx, List<String> featureNames,
+            Map<String, Object> p, long seed, int threads, Map<String, String> attrs) {
+        Map<String, Object> params = common(seed, threads);
+        params.put("num_parallel_tree", p.get("trees"));
+        params.put("max_depth", p.get("maxDepth"));
+        params.put("min_child_weight", p.get("minLeafSize"));
+        params.put("colsample_bynode", p.get("featureFraction"));
+        params.put("subsample", p.get("rowFraction"));
+        params.put("eta", 1);
+        params.put("lambda", 0);
+        return train(rows, y, trainIdx, new int[0], featureNames, params, 1, 0, attrs, pct -> { });
+    }
+
+    private static Result train(List<EncodedRow> rows, double[] y, int[] trainIdx, int[] validIdx,
+            List<String> featureNames, Map<String, Object> params, int rounds, int patience, Map<String, String> attrs,
+            IntConsumer progress) {
         Map<String, Integer> columns = BoostedRegression.index(featureNames);
         DMatrix train = null;
         DMatrix valid = null;

@@ -16,11 +16,9 @@ import org.mlensemble.common.messaging.MemberInfo;
 import org.mlensemble.common.table.Table;
 import org.tribuo.Trainer;
 import org.tribuo.Tribuo;
-import org.tribuo.common.tree.RandomForestTrainer;
 import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.math.optimisers.AdaGradRDA;
 import org.tribuo.regression.Regressor;
-import org.tribuo.regression.ensemble.AveragingCombiner;
 import org.tribuo.regression.rtree.CARTRegressionTrainer;
 import org.tribuo.regression.rtree.impurity.MeanSquaredError;
 import org.tribuo.regression.sgd.linear.LinearSGDTrainer;
@@ -34,7 +32,7 @@ import org.tribuo.regression.sgd.objectives.SquaredLoss;
  */
 public final class MemberTrainer {
 
-    /** Quantile bins for tree features: Tribuo's CART is quadratic in distinct values. */
+    /** Quantile bins for the tree's features: Tribuo's CART is quadratic in distinct values. */
     static final int TREE_BINS = 256;
     /** Share of the shard held out to weight the member, when weights are asked for. */
     static final double HOLDOUT_SHARE = 0.1;
@@ -74,12 +72,13 @@ public final class MemberTrainer {
         long seed = memberSeed(job.seed(), shard);
         boolean linear = algorithm == Algorithm.LINEAR;
         boolean boosted = algorithm == Algorithm.BOOSTED;
+        boolean xgboost = boosted || algorithm == Algorithm.FOREST;
 
         progress.accept("encoding", 20);
         Map<String, ColumnType> types = new LinkedHashMap<>();
         job.columnTypes().forEach((k, v) -> types.put(k, ColumnType.fromWire(v)));
         // XGBoost bins every feature itself (histogram method): it gets the raw values
-        var options = new EncodingOptions(linear, linear || boosted ? 0 : TREE_BINS, true, job.logTarget(), types,
+        var options = new EncodingOptions(linear, linear || xgboost ? 0 : TREE_BINS, true, job.logTarget(), types,
                 new java.util.HashSet<>(job.ignore()));
         FeatureEncoding encoding = FeatureEncoding.fit(table, job.target(), options);
         var encoded = encoding.encodeTable(table);
@@ -103,7 +102,7 @@ public final class MemberTrainer {
         String description = job.dataset() + "/" + shard + "/data.csv";
         Map<String, String> provenance = new LinkedHashMap<>();
         Regression model;
-        if (boosted) {
+        if (xgboost) {
             Map<String, String> attrs = new LinkedHashMap<>();
             attrs.put("modelId", job.modelId());
             attrs.put("dataFile", description);
@@ -114,14 +113,17 @@ public final class MemberTrainer {
             attrs.put("memberSeed", Long.toString(seed));
             attrs.put("trainingRows", Integer.toString(trainIdx.length));
             attrs.put("xgboostVersion", BoostedTrainer.XGBOOST_VERSION);
-            var result = BoostedTrainer.boosted(encoded.rows(), encoded.target(), trainIdx, holdoutIdx,
-                    encoding.featureNames(), params, seed, threads, attrs,
-                    pct -> progress.accept("training", 30 + pct * 55 / 100));
+            var result = boosted
+                    ? BoostedTrainer.boosted(encoded.rows(), encoded.target(), trainIdx, holdoutIdx,
+                            encoding.featureNames(), params, seed, threads, attrs,
+                            pct -> progress.accept("training", 30 + pct * 55 / 100))
+                    : BoostedTrainer.forest(encoded.rows(), encoded.target(), trainIdx, encoding.featureNames(), params,
+                            seed, threads, attrs);
             model = result.regression();
             provenance.put("xgboostVersion", BoostedTrainer.XGBOOST_VERSION);
             provenance.put("javaVersion", System.getProperty("java.version"));
-            provenance.put("trainer", "XGBoost gbtree, tree_method hist, objective reg:squarederror, nthread "
-                    + threads);
+            provenance.put("trainer", "XGBoost gbtree" + (boosted ? "" : " random-forest mode")
+                    + ", tree_method hist, objective reg:squarederror, nthread " + threads);
             provenance.put("roundsTrained", Integer.toString(result.rounds()));
             provenance.put("bestIteration", Integer.toString(result.bestIteration()));
         } else {
@@ -179,11 +181,7 @@ public final class MemberTrainer {
             }
             case TREE -> new CARTRegressionTrainer((Integer) p.get("maxDepth"), ((Integer) p.get("minLeafSize")).floatValue(),
                     0f, 1f, false, new MeanSquaredError(), seed);
-            case BOOSTED -> throw new IllegalArgumentException("boosted trees are trained with XGBoost");
-            case FOREST -> new RandomForestTrainer<>(
-                    new CARTRegressionTrainer((Integer) p.get("maxDepth"), ((Integer) p.get("minLeafSize")).floatValue(), 0f,
-                            ((Double) p.get("featureFraction")).floatValue(), false, new MeanSquaredError(), seed),
-                    new AveragingCombiner(), (Integer) p.get("trees"), seed);
+            case BOOSTED, FOREST -> throw new IllegalArgumentException(algorithm.wireName() + " is trained with XGBoost");
         };
     }
 
