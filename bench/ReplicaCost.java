@@ -65,7 +65,10 @@ public final class ReplicaCost {
                 saved = models.resolve("m-" + algorithm);
             }
             long bytes;
-            long modelBytes = Files.size(saved.resolve("member.tribuo"));
+            // Tribuo's protobuf for linear, XGBoost's UBJSON for forest
+            Path modelFile = Files.exists(saved.resolve("member.ubj")) ? saved.resolve("member.ubj")
+                    : saved.resolve("member.tribuo");
+            long modelBytes = Files.size(modelFile);
             try (Stream<Path> files = Files.walk(saved)) {
                 bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
             }

@@ -58,7 +58,7 @@ class ApiLossTest extends ClusterTest {
         await("a third of the load").atMost(LOAD).until(() -> load.elapsedMs() >= LOAD.toMillis() / 3);
         // a fit in flight on the instance about to die
         CompletableFuture<Http.Reply> fit = CompletableFuture.supplyAsync(() -> Api.fit(cluster.api(VICTIM),
-                "{\"algorithm\":\"forest\",\"params\":{\"trees\":20},\"seed\":41,\"deadlineMs\":"
+                "{\"algorithm\":\"boosted\",\"params\":{\"trees\":2000,\"maxDepth\":6},\"seed\":41,\"deadlineMs\":"
                         + FIT_DEADLINE.toMillis() + "}",
                 FIT_DEADLINE, key));
         training = await("the keyed fit is training").atMost(Duration.ofSeconds(20))
@@ -69,7 +69,7 @@ class ApiLossTest extends ClusterTest {
         cluster.kill(VICTIM);
         lost = fit.get(10, TimeUnit.SECONDS);
         // the client saw its fit fail with the instance; it retries with the same key, through the LB
-        retried = Api.fit(cluster.lbMain(), "{\"algorithm\":\"forest\",\"params\":{\"trees\":20},\"seed\":41,"
+        retried = Api.fit(cluster.lbMain(), "{\"algorithm\":\"boosted\",\"params\":{\"trees\":2000,\"maxDepth\":6},\"seed\":41,"
                 + "\"deadlineMs\":" + FIT_DEADLINE.toMillis() + "}", FIT_DEADLINE, key);
         List<LoadGenerator.Sample> samples = load.awaitEnd(PREDICT_DEADLINE.plus(Api.SLACK));
         List<String> modelsAfter = Api.modelIds(cluster.lbMain());

@@ -74,9 +74,9 @@ class LearnerLossTest extends ClusterTest {
         LoadGenerator evaluateLoad = LoadGenerator.start("evaluate", 1, 500, Duration.ofSeconds(40),
                 seq -> new LoadGenerator.Call(null, () -> Api.evaluate(cluster.lbMain(), model, EVALUATE_DEADLINE)));
         try {
-            // a forest takes a few seconds to train: long enough to kill a learner in the middle of it
+            // 2,000 boosting rounds take a few seconds: long enough to kill a learner in the middle of them
             CompletableFuture<Http.Reply> fit = CompletableFuture.supplyAsync(() -> Api.fit(cluster.lbMain(),
-                    "{\"algorithm\":\"forest\",\"params\":{\"trees\":25},\"seed\":11,\"deadlineMs\":"
+                    "{\"algorithm\":\"boosted\",\"params\":{\"trees\":2000,\"maxDepth\":6},\"seed\":11,\"deadlineMs\":"
                             + FIT_DEADLINE.toMillis() + "}",
                     FIT_DEADLINE));
             fitDuringKillId = await("a new fit training on " + VICTIM).atMost(Duration.ofSeconds(30))

@@ -303,6 +303,49 @@ class EnsembleTest {
         }
     }
 
+    @Test
+    @Order(9)
+    void boostedTreesFitEvaluateAndPredictThroughTheEnsembleAndRefuseOutOfRangeParameters() throws Exception {
+        String body = "{\"algorithm\": \"boosted\", \"params\": {\"trees\": 120, \"earlyStoppingRounds\": 20}, "
+                + "\"seed\": 5}";
+        Http.Response fit = Http.post(cluster.apiUrl("/v1/ml-distributed/fit"), body);
+        assertThat(fit.status()).as(fit.toString()).isEqualTo(200);
+        assertThat(fit.body().at("/members/used").asInt()).isEqualTo(4);
+        assertThat(fit.body().at("/params/learningRate").asDouble()).isEqualTo(0.05);
+        assertThat(fit.body().at("/params/earlyStoppingRounds").asInt()).isEqualTo(20);
+        String model = fit.body().get("modelId").asString();
+        awaitModelHeldBy(model, 4);
+        Http.Response held = Http.get(cluster.apiUrl("/v1/ml-distributed/models/" + model));
+        assertThat(held.toString()).contains("xgboostVersion").contains("bestIteration");
+
+        Http.Response eval = Http.post(cluster.apiUrl("/v1/ml-distributed/evaluate"), "{\"modelId\": \"" + model + "\"}");
+        assertThat(eval.status()).as(eval.toString()).isEqualTo(200);
+        assertThat(eval.body().get("r2").asDouble()).isGreaterThan(0.7);
+        assertThat(eval.body().get("memberMetrics").size()).isEqualTo(4);
+
+        String rows = Http.json(testRows(1).get(0));
+        Http.Response predict = Http.post(cluster.apiUrl("/v1/ml-distributed/predict?modelId=" + model), rows);
+        assertThat(predict.status()).as(predict.toString()).isEqualTo(200);
+        assertThat(predict.body().get("Prediction").asDouble()).isBetween(10_000.0, 1_000_000.0);
+        assertThat(predict.body().at("/members/used").asInt()).isEqualTo(4);
+        // the same fit again is the same model, to the last bit: every learner refits deterministically
+        Http.Response refit = Http.post(cluster.apiUrl("/v1/ml-distributed/fit"), body);
+        assertThat(refit.status()).as(refit.toString()).isEqualTo(200);
+        String again = refit.body().get("modelId").asString();
+        awaitModelHeldBy(again, 4);
+        Http.Response predictAgain = Http.post(cluster.apiUrl("/v1/ml-distributed/predict?modelId=" + again), rows);
+        assertThat(predictAgain.body().get("Prediction")).isEqualTo(predict.body().get("Prediction"));
+
+        for (String bad : List.of("{\"learningRate\": 0}", "{\"maxDepth\": 40}", "{\"subsample\": 2}",
+                "{\"colsample\": 0.5}")) {
+            Http.Response r = Http.post(cluster.apiUrl("/v1/ml-distributed/fit"),
+                    "{\"algorithm\": \"boosted\", \"params\": " + bad + "}");
+            assertThat(r.status()).as(bad + " -> " + r).isEqualTo(400);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+            assertThat(r.body().get("detail").asString()).as(bad).containsAnyOf("must be between", "unknown parameter");
+        }
+    }
+
     static void awaitLiveLearners(int n) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
             JsonNode learners = Http.get(cluster.apiUrl("/v1/ml-distributed/learners")).body();

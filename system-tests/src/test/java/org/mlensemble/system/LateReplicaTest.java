@@ -86,8 +86,13 @@ class LateReplicaTest {
                 "{\"algorithm\": \"forest\", \"params\": {\"trees\": 25}, \"seed\": 11}");
         assertThat(fit.status()).as(fit.toString()).isEqualTo(200);
         String modelId = fit.body().get("modelId").asString();
+        Http.Response boosted = Http.post(api("/v1/ml-distributed/fit"), "{\"algorithm\": \"boosted\", \"seed\": 11}");
+        assertThat(boosted.status()).as(boosted.toString()).isEqualTo(200);
+        String boostedId = boosted.body().get("modelId").asString();
         String rows = Http.json(testRows(5));
         Http.Response byX = Http.post(api("/v1/ml-distributed/predict?modelId=" + modelId), rows);
+        Http.Response boostedByX = Http.post(api("/v1/ml-distributed/predict?modelId=" + boostedId), rows);
+        assertThat(boostedByX.status()).as(boostedByX.toString()).isEqualTo(200);
         assertThat(byX.status()).as(byX.toString()).isEqualTo(200);
         assertThat(byX.body().at("/members/used").asInt()).isEqualTo(1);
 
@@ -98,11 +103,14 @@ class LateReplicaTest {
         }
 
         assertThat(heardFromY.get(0).members()).as("Y's first heartbeat").extracting(MemberInfo::modelId)
-                .containsExactly(modelId);
+                .containsExactlyInAnyOrder(modelId, boostedId);
         assertThat(heardFromY.get(0).members().get(0).learnerId()).isEqualTo(Y);
         Path xModel = root.resolve("x/models").resolve(X).resolve(modelId);
         Path yModel = root.resolve("y/models").resolve(Y).resolve(modelId);
-        assertThat(sha256(yModel.resolve("member.tribuo"))).isEqualTo(sha256(xModel.resolve("member.tribuo")));
+        assertThat(sha256(yModel.resolve("member.ubj"))).isEqualTo(sha256(xModel.resolve("member.ubj")));
+        Path xBoosted = root.resolve("x/models").resolve(X).resolve(boostedId);
+        Path yBoosted = root.resolve("y/models").resolve(Y).resolve(boostedId);
+        assertThat(sha256(yBoosted.resolve("member.ubj"))).isEqualTo(sha256(xBoosted.resolve("member.ubj")));
         for (String file : List.of("A/data.csv", "test/data.csv")) {
             assertThat(sha256(root.resolve("y/data/house_pricing").resolve(file))).as(file)
                     .isEqualTo(sha256(root.resolve("x/data/house_pricing").resolve(file)));
@@ -111,7 +119,7 @@ class LateReplicaTest {
         String metrics = Http.getText(learnerUrl(Y, "/actuator/prometheus"));
         assertThat(metrics).contains("ml_learner_sync_seconds_count").contains("ml_learner_sync_fetched_bytes_total");
         Http.Response health = Http.get(learnerUrl(Y, "/actuator/health/sync"));
-        assertThat(health.body().at("/components/replicaSync/details/members").asString()).as(health.toString()).isEqualTo("1/1");
+        assertThat(health.body().at("/components/replicaSync/details/members").asString()).as(health.toString()).isEqualTo("2/2");
         assertThat(health.body().at("/components/replicaSync/details/phase").asString()).isEqualTo("done");
 
         // with X gone, Y alone answers: the same predictions
@@ -121,6 +129,9 @@ class LateReplicaTest {
         assertThat(byY.status()).as(byY.toString()).isEqualTo(200);
         assertThat(byY.body().at("/members/used").asInt()).isEqualTo(1);
         assertThat(byY.body().get("Predictions")).isEqualTo(byX.body().get("Predictions"));
+        Http.Response boostedByY = Http.post(api("/v1/ml-distributed/predict?modelId=" + boostedId), rows);
+        assertThat(boostedByY.status()).as(boostedByY.toString()).isEqualTo(200);
+        assertThat(boostedByY.body().get("Predictions")).isEqualTo(boostedByX.body().get("Predictions"));
     }
 
     private static Channel listen(List<Heartbeat> heardFromY) throws IOException {

@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * @param dataset        folder under the learners' data directory (default {@code house_pricing})
  * @param target         column to predict (default {@code SalePrice})
- * @param algorithm      {@code linear} (default), {@code tree} or {@code forest}
+ * @param algorithm      {@code linear} (default), {@code tree}, {@code forest} or {@code boosted}
  * @param params         the algorithm's hyperparameters
  * @param seed           seed of every random choice (default 42)
  * @param sampling       {@code shard} (default) or {@code bootstrap}

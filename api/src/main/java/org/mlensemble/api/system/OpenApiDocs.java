@@ -74,7 +74,7 @@ class OpenApiDocs {
                             + "891}, {\"learnerId\": \"learner-4\", \"status\": \"missing\", \"reason\": \"not alive\"}],"
                             + " \"elapsedMs\": 2581}",
                     Map.of("400", "{\"title\": \"Bad request\", \"status\": 400, \"detail\": \"unknown algorithm 'svm'; "
-                            + "valid algorithms are linear, tree, forest\"}",
+                            + "valid algorithms are linear, tree, forest, boosted\"}",
                             "503", "{\"title\": \"Ensemble unavailable\", \"status\": 503, \"detail\": \"model m-1: 0 "
                                     + "of 4 members trained, quorum is 1\"}"));
             post(api, "/v1/ml-distributed/evaluate", "Score the ensemble's averaged predictions on the test set",

@@ -213,6 +213,32 @@ public record FeatureEncoding(
         return n;
     }
 
+    /**
+     * Every feature the encoding can produce, in a stable order: numeric columns (each followed by
+     * its missing indicator when it has one), then categorical levels, then the bias. A dense
+     * matrix indexed by this list holds what {@link EncodedRow} holds sparse; the size equals
+     * {@link #featureCount()}.
+     */
+    public List<String> featureNames() {
+        List<String> names = new ArrayList<>(featureCount());
+        for (NumericColumn c : numeric) {
+            if (c.std() <= 0) {
+                continue;
+            }
+            names.add(c.name());
+            if (missingIndicators && c.missing() > 0) {
+                names.add(c.name() + "@missing");
+            }
+        }
+        for (CategoricalColumn c : categorical) {
+            for (String level : c.levels()) {
+                names.add(c.name() + "=" + level);
+            }
+        }
+        names.add(BIAS);
+        return names;
+    }
+
     /** cells: numeric slots hold Double or null, categorical slots hold String or null. */
     private EncodedRow encodeCells(Object[] cells, FeatureNames featureNames) {
         String[] names = new String[cells.length + numeric.size() + 1];

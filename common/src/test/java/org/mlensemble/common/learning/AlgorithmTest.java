@@ -26,8 +26,8 @@ class AlgorithmTest {
         given.put("featureFraction", 0.25);
         given.put("trees", 5);
 
-        assertThat(Algorithm.FOREST.resolve(given)).containsExactly(entry("trees", 5), entry("maxDepth", 64),
-            entry("featureFraction", 0.25), entry("minLeafSize", 5));
+        assertThat(Algorithm.FOREST.resolve(given)).containsExactly(entry("trees", 5), entry("maxDepth", 12),
+            entry("featureFraction", 0.25), entry("minLeafSize", 2), entry("rowFraction", 0.8));
     }
 
     @Test
@@ -55,7 +55,7 @@ class AlgorithmTest {
     void unknownAlgorithmIsRefusedListingTheValidOnes() {
         InvalidParamsException e = assertThrows(InvalidParamsException.class, () -> Algorithm.fromWire("svm"));
 
-        assertThat(e).hasMessageContaining("'svm'").hasMessageContaining("linear, tree, forest");
+        assertThat(e).hasMessageContaining("'svm'").hasMessageContaining("linear, tree, forest, boosted");
     }
 
     @Test
@@ -113,5 +113,25 @@ class AlgorithmTest {
         assertThat(assertThrows(InvalidParamsException.class, () -> Algorithm.LINEAR.resolve(Map.of("loss", "abs"))))
             .hasMessageContaining("[squared, huber]");
         assertThrows(InvalidParamsException.class, () -> Algorithm.LINEAR.resolve(Map.of("loss", 1)));
+    }
+
+    @Test
+    void boostedResolvesEveryParameterWithItsDefault() {
+        assertThat(Algorithm.fromWire("boosted").resolve(Map.of("trees", 50))).containsExactly(entry("trees", 50),
+            entry("maxDepth", 4), entry("learningRate", 0.05), entry("subsample", 0.8), entry("colsampleByTree", 0.8),
+            entry("minChildWeight", 1.0), entry("lambda", 1.0), entry("earlyStoppingRounds", 0));
+    }
+
+    @Test
+    void boostedRefusesValuesOutsideTheirBoundsNamingThem() {
+        assertThat(assertThrows(InvalidParamsException.class,
+            () -> Algorithm.BOOSTED.resolve(Map.of("learningRate", 0)))).hasMessage(
+                "learningRate must be between 0.001 and 1.0, got 0.0");
+        assertThat(assertThrows(InvalidParamsException.class, () -> Algorithm.BOOSTED.resolve(Map.of("maxDepth", 17))))
+            .hasMessage("maxDepth must be between 1 and 16, got 17");
+        assertThrows(InvalidParamsException.class, () -> Algorithm.BOOSTED.resolve(Map.of("subsample", 1.01)));
+        assertThrows(InvalidParamsException.class, () -> Algorithm.BOOSTED.resolve(Map.of("trees", 5001)));
+        assertThat(Algorithm.BOOSTED.resolve(Map.of("subsample", 1, "lambda", 0))).containsEntry("subsample", 1.0)
+            .containsEntry("lambda", 0.0);
     }
 }

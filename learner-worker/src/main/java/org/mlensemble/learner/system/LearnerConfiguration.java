@@ -106,9 +106,10 @@ class LearnerConfiguration {
     }
 
     @Bean
-    Learner learner(LearnerProperties props, Clock clock) {
+    Learner learner(LearnerProperties props, TrainingProperties training, Clock clock) {
         var settings = new Learner.Settings(props.id(), props.shard(), props.dataDir(), props.retention());
-        Learner learner = new Learner(settings, new MemberStore(props.memberDir()), new MemberTrainer(clock), clock);
+        var trainer = new MemberTrainer(clock, training.effectiveThreads(Runtime.getRuntime().availableProcessors()));
+        Learner learner = new Learner(settings, new MemberStore(props.memberDir()), trainer, clock);
         learner.loadPersisted();
         return learner;
     }

@@ -1,26 +1,17 @@
 package org.mlensemble.learner.training;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.mlensemble.common.features.EncodedRow;
 import org.mlensemble.common.features.FeatureEncoding;
 import org.mlensemble.common.messaging.MemberInfo;
-import org.tribuo.Model;
-import org.tribuo.impl.ArrayExample;
-import org.tribuo.regression.Regressor;
 
 /**
- * One trained member of an ensemble: the Tribuo model, the encoding fitted with it, and what we
- * record about it. Immutable and safe to share between threads; Tribuo models predict
- * concurrently.
+ * One trained member of an ensemble: the fitted model (Tribuo or XGBoost), the encoding fitted
+ * with it, and what we record about it. Immutable and safe to share between threads; both kinds of
+ * model predict concurrently.
  */
-public record Member(Model<Regressor> model, FeatureEncoding encoding, MemberInfo info, boolean clip,
-        LinearWeights linear) {
-
-    public Member(Model<Regressor> model, FeatureEncoding encoding, MemberInfo info, boolean clip) {
-        this(model, encoding, info, clip, LinearWeights.of(model));
-    }
+public record Member(Regression model, FeatureEncoding encoding, MemberInfo info, boolean clip) {
 
     /** Predicts rows given column-major, in the target's own units. */
     public double[] predict(Map<String, List<Object>> columns, int rows) {
@@ -28,26 +19,23 @@ public record Member(Model<Regressor> model, FeatureEncoding encoding, MemberInf
     }
 
     double[] predictEncoded(List<EncodedRow> rows) {
-        if (linear == null) {
-            return predictWithTribuo(rows);
-        }
-        double[] out = new double[rows.size()];
+        double[] out = model.predict(rows);
         for (int i = 0; i < out.length; i++) {
-            out[i] = encoding.targetScaling().inverse(linear.predict(rows.get(i)), clip);
+            out[i] = encoding.targetScaling().inverse(out[i], clip);
         }
         return out;
     }
 
-    /** Tribuo's own prediction path: every model type, one example per row. */
+    /** A linear member's weights, or null for any other model. */
+    LinearWeights linear() {
+        return model instanceof TribuoRegression t ? t.linear() : null;
+    }
+
+    /** Tribuo's own prediction path, for a member trained with Tribuo. */
     double[] predictWithTribuo(List<EncodedRow> rows) {
-        List<org.tribuo.Example<Regressor>> examples = new ArrayList<>(rows.size());
-        for (EncodedRow r : rows) {
-            examples.add(new ArrayExample<>(RegressionData.UNKNOWN, r.names(), r.values()));
-        }
-        double[] out = new double[rows.size()];
-        var predictions = model.predict(examples);
+        double[] out = ((TribuoRegression) model).predictWithTribuo(rows);
         for (int i = 0; i < out.length; i++) {
-            out[i] = encoding.targetScaling().inverse(predictions.get(i).getOutput().getValues()[0], clip);
+            out[i] = encoding.targetScaling().inverse(out[i], clip);
         }
         return out;
     }

@@ -14,17 +14,15 @@ import java.util.stream.Stream;
 import org.mlensemble.common.features.FeatureEncoding;
 import org.mlensemble.common.messaging.MemberInfo;
 import org.mlensemble.common.messaging.MessageCodec;
-import org.tribuo.Model;
-import org.tribuo.regression.Regressor;
 
 /**
- * Members on disk, one folder per model version: {@code member.tribuo} is Tribuo's protobuf
- * serialisation of the model, {@code member.json} our encoding and metadata. No Java
- * serialisation is ever read. A folder appears atomically, complete or not at all.
+ * Members on disk, one folder per model version: the model in its library's own format
+ * ({@code member.tribuo}, Tribuo's protobuf serialisation, or {@code member.ubj}, XGBoost's
+ * UBJSON), and {@code member.json}, our encoding and metadata. No Java serialisation is ever read. A folder appears atomically, complete or not at all.
  */
 public final class MemberStore {
 
-    static final String MODEL_FILE = "member.tribuo";
+    static final String MODEL_FILE = TribuoRegression.FILE;
     static final String META_FILE = "member.json";
 
     private final Path root;
@@ -56,7 +54,7 @@ public final class MemberStore {
         Path tmp = root.resolve("." + id + ".tmp-" + UUID.randomUUID());
         try {
             Files.createDirectories(tmp);
-            member.model().serializeToFile(tmp.resolve(MODEL_FILE));
+            member.model().save(tmp);
             Files.write(tmp.resolve(META_FILE), MessageCodec.encode(new StoredMeta(member.info(), member.encoding())));
             if (Files.exists(target)) {
                 deleteTree(target);
@@ -94,7 +92,7 @@ public final class MemberStore {
     /**
      * Moves a member assembled in a {@link #stagingFolder staging folder} into place, atomically,
      * after loading it: a folder that does not load is refused and deleted. {@code rewrite} adapts
-     * the metadata to this learner (the copy was recorded by the peer that trained it); the Tribuo
+     * the metadata to this learner (the copy was recorded by the peer that trained it); the model
      * file is kept byte for byte.
      *
      * @param skip model ids not to install (held already): the staging folder is deleted
@@ -123,7 +121,7 @@ public final class MemberStore {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(staged, target);
             }
-            return new Member(copied.model(), copied.encoding(), info, copied.clip(), copied.linear());
+            return new Member(copied.model(), copied.encoding(), info, copied.clip());
         } catch (RuntimeException | IOException e) {
             deleteQuietly(staged);
             if (e instanceof IOException io) {
@@ -168,14 +166,9 @@ public final class MemberStore {
         deleteQuietly(root.resolve(modelId));
     }
 
-    @SuppressWarnings("unchecked")
     private static Member load(Path dir) throws IOException {
         StoredMeta meta = MessageCodec.decode(Files.readAllBytes(dir.resolve(META_FILE)), StoredMeta.class);
-        Model<?> model = Model.deserializeFromFile(dir.resolve(MODEL_FILE));
-        if (!model.validate(Regressor.class)) {
-            throw new IOException("not a regression model");
-        }
-        return new Member((Model<Regressor>) model, meta.encoding(), meta.info(), true);
+        return new Member(Regression.load(dir, meta.encoding()), meta.encoding(), meta.info(), true);
     }
 
     private static void deleteQuietly(Path p) {

@@ -14,14 +14,11 @@ import org.mlensemble.common.learning.Algorithm;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.MemberInfo;
 import org.mlensemble.common.table.Table;
-import org.tribuo.Model;
 import org.tribuo.Trainer;
 import org.tribuo.Tribuo;
-import org.tribuo.common.tree.RandomForestTrainer;
 import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.math.optimisers.AdaGradRDA;
 import org.tribuo.regression.Regressor;
-import org.tribuo.regression.ensemble.AveragingCombiner;
 import org.tribuo.regression.rtree.CARTRegressionTrainer;
 import org.tribuo.regression.rtree.impurity.MeanSquaredError;
 import org.tribuo.regression.sgd.linear.LinearSGDTrainer;
@@ -29,21 +26,39 @@ import org.tribuo.regression.sgd.objectives.Huber;
 import org.tribuo.regression.sgd.objectives.SquaredLoss;
 
 /**
- * Trains one member on one shard with Tribuo. Every random choice (bootstrap sample, held-out
- * slice, SGD order, tree features) derives from the request seed and the shard, so a refit with the
- * same seed gives bit-identical predictions.
+ * Trains one member on one shard, with Tribuo or XGBoost. Every random choice (bootstrap sample,
+ * held-out slice, SGD order, tree features, boosting's row and column samples) derives from the
+ * request seed and the shard, so a refit with the same seed gives bit-identical predictions.
  */
 public final class MemberTrainer {
 
-    /** Quantile bins for tree features: Tribuo's CART is quadratic in distinct values. */
+    /** Quantile bins for the tree's features: Tribuo's CART is quadratic in distinct values. */
     static final int TREE_BINS = 256;
     /** Share of the shard held out to weight the member, when weights are asked for. */
     static final double HOLDOUT_SHARE = 0.1;
 
     private final Clock clock;
+    private final int threads;
 
+    /** A trainer whose native training (XGBoost) uses one thread. */
     public MemberTrainer(Clock clock) {
+        this(clock, 1);
+    }
+
+    /**
+     * @param threads threads a native training (XGBoost) may use: learners that share a host share
+     *                its cores, and OpenMP threads that outnumber free cores spin rather than work
+     */
+    public MemberTrainer(Clock clock, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
         this.clock = clock;
+        this.threads = threads;
+    }
+
+    public int threads() {
+        return threads;
     }
 
     /**
@@ -56,11 +71,14 @@ public final class MemberTrainer {
         Map<String, Object> params = algorithm.resolve(job.params());
         long seed = memberSeed(job.seed(), shard);
         boolean linear = algorithm == Algorithm.LINEAR;
+        boolean boosted = algorithm == Algorithm.BOOSTED;
+        boolean xgboost = boosted || algorithm == Algorithm.FOREST;
 
         progress.accept("encoding", 20);
         Map<String, ColumnType> types = new LinkedHashMap<>();
         job.columnTypes().forEach((k, v) -> types.put(k, ColumnType.fromWire(v)));
-        var options = new EncodingOptions(linear, linear ? 0 : TREE_BINS, true, job.logTarget(), types,
+        // XGBoost bins every feature itself (histogram method): it gets the raw values
+        var options = new EncodingOptions(linear, linear || xgboost ? 0 : TREE_BINS, true, job.logTarget(), types,
                 new java.util.HashSet<>(job.ignore()));
         FeatureEncoding encoding = FeatureEncoding.fit(table, job.target(), options);
         var encoded = encoding.encodeTable(table);
@@ -70,7 +88,8 @@ public final class MemberTrainer {
         int[] order = sample(n, "bootstrap".equals(job.sampling()), random);
         int[] trainIdx = order;
         int[] holdoutIdx = new int[0];
-        if (job.holdoutWeights() && n >= 20) {
+        boolean stopEarly = boosted && (Integer) params.get("earlyStoppingRounds") > 0;
+        if ((job.holdoutWeights() || stopEarly) && n >= 20) {
             int[] shuffled = shuffledRange(n, random);
             int h = Math.max(1, (int) Math.round(n * HOLDOUT_SHARE));
             holdoutIdx = Arrays.copyOf(shuffled, h);
@@ -81,9 +100,40 @@ public final class MemberTrainer {
 
         progress.accept("training", 30);
         String description = job.dataset() + "/" + shard + "/data.csv";
-        var dataset = RegressionData.dataset(description, job.target(), encoded.rows(), encoded.target(), trainIdx);
-        Trainer<Regressor> trainer = trainer(algorithm, params, seed, n);
-        Model<Regressor> model = trainer.train(dataset);
+        Map<String, String> provenance = new LinkedHashMap<>();
+        Regression model;
+        if (xgboost) {
+            Map<String, String> attrs = new LinkedHashMap<>();
+            attrs.put("modelId", job.modelId());
+            attrs.put("dataFile", description);
+            attrs.put("target", job.target());
+            attrs.put("algorithm", algorithm.wireName());
+            attrs.put("params", params.toString());
+            attrs.put("seed", Long.toString(job.seed()));
+            attrs.put("memberSeed", Long.toString(seed));
+            attrs.put("trainingRows", Integer.toString(trainIdx.length));
+            attrs.put("xgboostVersion", BoostedTrainer.XGBOOST_VERSION);
+            var result = boosted
+                    ? BoostedTrainer.boosted(encoded.rows(), encoded.target(), trainIdx, holdoutIdx,
+                            encoding.featureNames(), params, seed, threads, attrs,
+                            pct -> progress.accept("training", 30 + pct * 55 / 100))
+                    : BoostedTrainer.forest(encoded.rows(), encoded.target(), trainIdx, encoding.featureNames(), params,
+                            seed, threads, attrs);
+            model = result.regression();
+            provenance.put("xgboostVersion", BoostedTrainer.XGBOOST_VERSION);
+            provenance.put("javaVersion", System.getProperty("java.version"));
+            provenance.put("trainer", "XGBoost gbtree" + (boosted ? "" : " random-forest mode")
+                    + ", tree_method hist, objective reg:squarederror, nthread " + threads);
+            provenance.put("roundsTrained", Integer.toString(result.rounds()));
+            provenance.put("bestIteration", Integer.toString(result.bestIteration()));
+        } else {
+            var dataset = RegressionData.dataset(description, job.target(), encoded.rows(), encoded.target(), trainIdx);
+            Trainer<Regressor> trainer = trainer(algorithm, params, seed, n);
+            model = new TribuoRegression(trainer.train(dataset));
+            provenance.put("tribuoVersion", Tribuo.VERSION);
+            provenance.put("javaVersion", System.getProperty("java.version"));
+            provenance.put("trainer", trainer.toString());
+        }
         Member provisional = new Member(model, encoding, null, true);
 
         double holdoutRmse = Double.NaN;
@@ -98,10 +148,6 @@ public final class MemberTrainer {
             holdoutRmse = Math.sqrt(sse / p.length);
         }
         long finished = clock.millis();
-        Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("tribuoVersion", Tribuo.VERSION);
-        provenance.put("javaVersion", System.getProperty("java.version"));
-        provenance.put("trainer", trainer.toString());
         provenance.put("memberSeed", Long.toString(seed));
         provenance.put("trainingRows", Integer.toString(trainIdx.length));
         provenance.put("holdoutRows", Integer.toString(holdoutIdx.length));
@@ -113,7 +159,7 @@ public final class MemberTrainer {
                 algorithm.wireName(), params, job.seed(), job.sampling() == null ? "shard" : job.sampling(),
                 job.createdAt(), finished, trainIdx.length, encoding.featureCount(), finished - started, holdoutRmse,
                 provenance);
-        return new Member(model, encoding, info, true, provisional.linear());
+        return new Member(model, encoding, info, true);
     }
 
     /** Mixes the request seed with the shard so members differ but stay reproducible. */
@@ -135,10 +181,7 @@ public final class MemberTrainer {
             }
             case TREE -> new CARTRegressionTrainer((Integer) p.get("maxDepth"), ((Integer) p.get("minLeafSize")).floatValue(),
                     0f, 1f, false, new MeanSquaredError(), seed);
-            case FOREST -> new RandomForestTrainer<>(
-                    new CARTRegressionTrainer((Integer) p.get("maxDepth"), ((Integer) p.get("minLeafSize")).floatValue(), 0f,
-                            ((Double) p.get("featureFraction")).floatValue(), false, new MeanSquaredError(), seed),
-                    new AveragingCombiner(), (Integer) p.get("trees"), seed);
+            case BOOSTED, FOREST -> throw new IllegalArgumentException(algorithm.wireName() + " is trained with XGBoost");
         };
     }
 

@@ -53,6 +53,7 @@ final class Fixtures {
         return switch (algorithm) {
             case "forest" -> Map.of("trees", 5, "maxDepth", 8);
             case "tree" -> Map.of("maxDepth", 6);
+            case "boosted" -> Map.of("trees", 40, "maxDepth", 3, "learningRate", 0.2);
             default -> Map.of();
         };
     }

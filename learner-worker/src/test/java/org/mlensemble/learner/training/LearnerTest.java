@@ -210,13 +210,14 @@ class LearnerTest {
         Learner first = learner(3);
         first.fit(Fixtures.job("m-lin", "linear"));
         first.fit(Fixtures.job("m-for", 2_000, "forest", Fixtures.params("forest"), 7, "shard", false));
+        first.fit(Fixtures.job("m-xgb", 3_000, "boosted", Fixtures.params("boosted"), 7, "shard", false));
 
         Learner restarted = learner(3);
         List<MemberStore.LoadFailure> failures = restarted.loadPersisted();
 
         assertThat(failures).isEmpty();
-        assertThat(restarted.memberCount()).isEqualTo(2);
-        for (String id : List.of("m-lin", "m-for")) {
+        assertThat(restarted.memberCount()).isEqualTo(3);
+        for (String id : List.of("m-lin", "m-for", "m-xgb")) {
             assertThat(Arrays.equals(restarted.predict(predict(id)).predictions(),
                 first.predict(predict(id)).predictions())).as(id).isTrue();
         }

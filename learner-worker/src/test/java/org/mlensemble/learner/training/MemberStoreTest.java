@@ -146,7 +146,7 @@ class MemberStoreTest {
     @Test
     void installMovesACopyIntoPlaceWithRewrittenMetadataAndTheModelFileUntouched() throws IOException {
         MemberStore peer = new MemberStore(root.resolve("peer"));
-        peer.save(train("m-1", "forest"));
+        peer.save(train("m-1", "tree"));
         MemberStore mine = new MemberStore(root.resolve("mine"));
         Path staged = mine.stagingFolder("m-1");
         for (String f : List.of(MemberStore.MODEL_FILE, MemberStore.META_FILE)) {

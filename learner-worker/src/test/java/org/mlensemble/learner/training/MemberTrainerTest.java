@@ -44,7 +44,7 @@ class MemberTrainerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"linear", "tree", "forest"})
+    @ValueSource(strings = {"linear", "tree", "forest", "boosted"})
     void trainsAMemberThatPredictsFiniteValuesInTheShardRange(String algorithm) {
         Member member = train(Fixtures.job("m-1", algorithm), "A");
 
@@ -65,7 +65,7 @@ class MemberTrainerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"linear", "tree", "forest"})
+    @ValueSource(strings = {"linear", "tree", "forest", "boosted"})
     void sameSeedGivesBitIdenticalPredictionsOnAFreshTrainer(String algorithm) {
         FitJob job = Fixtures.job("m-1", 1, algorithm, Fixtures.params(algorithm), 11, "bootstrap", true);
 
@@ -124,6 +124,7 @@ class MemberTrainerTest {
     void unseenCategoryAndAllNullRowPredictFiniteValues() {
         Member linear = train(Fixtures.job("m", "linear"), "A");
         Member forest = train(Fixtures.job("m", "forest"), "A");
+        Member boosted = train(Fixtures.job("m", "boosted"), "A");
         Map<String, List<Object>> columns = new LinkedHashMap<>();
         testColumns.forEach((name, values) -> {
             List<Object> two = new ArrayList<>();
@@ -132,7 +133,7 @@ class MemberTrainerTest {
             columns.put(name, two);
         });
 
-        for (Member m : List.of(linear, forest)) {
+        for (Member m : List.of(linear, forest, boosted)) {
             assertThat(Fixtures.boxed(m.predict(columns, 2))).hasSize(2).allSatisfy(v -> assertThat(v).isFinite());
             assertThat(Fixtures.boxed(m.predict(Map.of(), 1))).hasSize(1).allSatisfy(v -> assertThat(v).isFinite());
         }

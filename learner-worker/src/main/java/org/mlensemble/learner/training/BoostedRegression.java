@@ -1,0 +1,113 @@
+package org.mlensemble.learner.training;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.mlensemble.common.features.EncodedRow;
+import org.mlensemble.common.features.FeatureEncoding;
+
+/**
+ * An XGBoost booster over the dense matrix of a member's encoding: column {@code j} is feature
+ * {@code encoding.featureNames().get(j)}; a feature the row lacks (a level it does not have, an
+ * indicator that is off) is 0, and a feature the encoding never saw (a level unseen in training)
+ * is dropped, as a Tribuo model ignores it. Stored in XGBoost's own UBJSON format, which carries
+ * the member's provenance as booster attributes.
+ * <p>
+ * Prediction goes through XGBoost's in-place dense prediction, which is safe to call from
+ * concurrent threads.
+ */
+final class BoostedRegression implements Regression {
+
+    static final String FILE = "member.ubj";
+    /** Set when early stopping chose a round: prediction uses the trees up to it. */
+    static final String BEST_ITERATION = "best_iteration";
+
+    private final Booster booster;
+    private final Map<String, Integer> columns;
+    private final int[] iterationRange;
+
+    BoostedRegression(Booster booster, List<String> featureNames) throws XGBoostError {
+        this.booster = booster;
+        this.columns = index(featureNames);
+        String best = booster.getAttr(BEST_ITERATION);
+        this.iterationRange = best == null ? new int[] {0, 0} : new int[] {0, Integer.parseInt(best) + 1};
+    }
+
+    /** The rows as one row-major float matrix over {@code columns}. */
+    static float[] dense(List<EncodedRow> rows, Map<String, Integer> columns) {
+        int width = columns.size();
+        float[] out = new float[rows.size() * width];
+        for (int i = 0; i < rows.size(); i++) {
+            EncodedRow r = rows.get(i);
+            String[] names = r.names();
+            double[] values = r.values();
+            int base = i * width;
+            for (int k = 0; k < names.length; k++) {
+                Integer j = columns.get(names[k]);
+                if (j != null) {
+                    out[base + j] = (float) values[k];
+                }
+            }
+        }
+        return out;
+    }
+
+    static Map<String, Integer> index(List<String> featureNames) {
+        Map<String, Integer> index = new HashMap<>(featureNames.size() * 2);
+        for (int j = 0; j < featureNames.size(); j++) {
+            index.put(featureNames.get(j), j);
+        }
+        return index;
+    }
+
+    Booster booster() {
+        return booster;
+    }
+
+    @Override
+    public double[] predict(List<EncodedRow> rows) {
+        if (rows.isEmpty()) {
+            return new double[0];
+        }
+        try {
+            float[][] p = booster.inplace_predict(dense(rows, columns), rows.size(), columns.size(), Float.NaN,
+                    iterationRange, Booster.PredictionType.kValue, null);
+            double[] out = new double[rows.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = p[i][0];
+            }
+            return out;
+        } catch (XGBoostError e) {
+            throw new IllegalStateException("XGBoost prediction failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void save(Path folder) throws IOException {
+        try {
+            Files.write(folder.resolve(FILE), booster.toByteArray("ubj"));
+        } catch (XGBoostError e) {
+            throw new IOException("cannot serialise the booster: " + e.getMessage(), e);
+        }
+    }
+
+    static BoostedRegression load(Path file, FeatureEncoding encoding) throws IOException {
+        try {
+            Booster booster = XGBoost.loadModel(Files.readAllBytes(file));
+            List<String> names = encoding.featureNames();
+            if (booster.getNumFeature() != names.size()) {
+                throw new IOException("the booster has " + booster.getNumFeature() + " features, its encoding "
+                        + names.size());
+            }
+            return new BoostedRegression(booster, names);
+        } catch (XGBoostError e) {
+            throw new IOException("not an XGBoost model: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package org.mlensemble.learner.training;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.mlensemble.common.features.EncodedRow;
+
+/**
+ * Trains XGBoost boosters (boosted trees, and random forests in XGBoost's random-forest mode) straight from the encoded rows of a shard, as one dense float matrix
+ * (Tribuo's XGBoost adapter copies every example through its own feature maps first, which cost
+ * more than the training). The boosting loop is ours, one {@code update} per round, so that
+ * progress is reported and early stopping needs no log output from XGBoost.
+ * <p>
+ * Deterministic: the histogram method gives the same trees whatever the thread count, and
+ * {@code seed_per_iteration} reseeds the row and column sampling from the seed at every round.
+ */
+final class BoostedTrainer {
+
+    /** The XGBoost4J release on the class path, as its jar records it. */
+    static final String XGBOOST_VERSION = xgboostVersion();
+
+    private static final Pattern VALID_RMSE = Pattern.compile("valid-rmse:([-+0-9.eE]+|nan|inf)");
+
+    /** What a training produced: the booster, and the rounds it kept. */
+    record Result(BoostedRegression regression, int rounds, int bestIteration) {
+    }
+
+    private BoostedTrainer() {
+    }
+
+    /**
+     * @param validIdx rows to stop early on (empty: train every round)
+     * @param attrs    provenance stored in the model file itself
+     * @param progress told the share of rounds done, 0-100
+     */
+    static Result boosted(List<EncodedRow> rows, double[] y, int[] trainIdx, int[] validIdx, List<String> featureNames,
+            Map<String, Object> p, long seed, int threads, Map<String, String> attrs, IntConsumer progress) {
+        Map<String, Object> params = common(seed, threads);
+        params.put("max_depth", p.get("maxDepth"));
+        params.put("eta", p.get("learningRate"));
+        params.put("subsample", p.get("subsample"));
+        params.put("colsample_bytree", p.get("colsampleByTree"));
+        params.put("min_child_weight", p.get("minChildWeight"));
+        params.put("lambda", p.get("lambda"));
+        return train(rows, y, trainIdx, validIdx, featureNames, params, (Integer) p.get("trees"),
+                (Integer) p.get("earlyStoppingRounds"), attrs, progress);
+    }
+
+    /**
+     * A random forest in XGBoost's random-forest mode: one round of {@code trees} parallel trees,
+     * no shrinkage and no L2 on the leaves (each leaf is the mean of its rows), every tree grown on
+     * {@code rowFraction} of the rows drawn without replacement and trying {@code featureFraction}
+     * of the features at each split. The trees are averaged, as a forest's are.
+     */
+    static Result forest(List<EncodedRow> rows, double[] y, int[] trainIdx, List<String> featureNames,
+            Map<String, Object> p, long seed, int threads, Map<String, String> attrs) {
+        Map<String, Object> params = common(seed, threads);
+        params.put("num_parallel_tree", p.get("trees"));
+        params.put("max_depth", p.get("maxDepth"));
+        params.put("min_child_weight", p.get("minLeafSize"));
+        params.put("colsample_bynode", p.get("featureFraction"));
+        params.put("subsample", p.get("rowFraction"));
+        params.put("eta", 1);
+        params.put("lambda", 0);
+        return train(rows, y, trainIdx, new int[0], featureNames, params, 1, 0, attrs, pct -> { });
+    }
+
+    private static Result train(List<EncodedRow> rows, double[] y, int[] trainIdx, int[] validIdx,
+            List<String> featureNames, Map<String, Object> params, int rounds, int patience, Map<String, String> attrs,
+            IntConsumer progress) {
+        Map<String, Integer> columns = BoostedRegression.index(featureNames);
+        DMatrix train = null;
+        DMatrix valid = null;
+        try {
+            train = matrix(rows, y, trainIdx, columns);
+            boolean stopEarly = patience > 0 && validIdx.length > 0;
+            Map<String, DMatrix> watches = new HashMap<>();
+            if (stopEarly) {
+                valid = matrix(rows, y, validIdx, columns);
+                watches.put("valid", valid);
+            }
+            Booster booster = XGBoost.train(train, params, 0, watches, null, null);
+            int best = -1;
+            double bestRmse = Double.POSITIVE_INFINITY;
+            int done = 0;
+            for (int round = 0; round < rounds; round++) {
+                booster.update(train, round);
+                done = round + 1;
+                if (stopEarly) {
+                    double rmse = rmse(booster.evalSet(new DMatrix[] {valid}, new String[] {"valid"}, round));
+                    if (rmse < bestRmse) {
+                        bestRmse = rmse;
+                        best = round;
+                    } else if (round - best >= patience) {
+                        break;
+                    }
+                }
+                if (round % 10 == 0) {
+                    progress.accept(100 * done / rounds);
+                }
+            }
+            if (stopEarly) {
+                booster.setAttr(BoostedRegression.BEST_ITERATION, Integer.toString(best));
+            }
+            booster.setAttrs(attrs);
+            return new Result(new BoostedRegression(booster, featureNames), done, stopEarly ? best : done - 1);
+        } catch (XGBoostError e) {
+            throw new IllegalStateException("XGBoost training failed: " + e.getMessage(), e);
+        } finally {
+            dispose(train);
+            dispose(valid);
+        }
+    }
+
+    /** The parameters every training shares. */
+    private static Map<String, Object> common(long seed, int threads) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("objective", "reg:squarederror");
+        params.put("eval_metric", "rmse");
+        params.put("tree_method", "hist");
+        params.put("max_bin", 256);
+        params.put("seed", seed & 0x7fffffff);
+        params.put("seed_per_iteration", true);
+        params.put("nthread", threads);
+        params.put("verbosity", 0);
+        return params;
+    }
+
+    private static DMatrix matrix(List<EncodedRow> rows, double[] y, int[] idx, Map<String, Integer> columns)
+            throws XGBoostError {
+        List<EncodedRow> picked = new java.util.ArrayList<>(idx.length);
+        float[] label = new float[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            picked.add(rows.get(idx[i]));
+            label[i] = (float) y[idx[i]];
+        }
+        DMatrix m = new DMatrix(BoostedRegression.dense(picked, columns), idx.length, columns.size(), Float.NaN);
+        m.setLabel(label);
+        return m;
+    }
+
+    static double rmse(String evaluation) {
+        Matcher m = VALID_RMSE.matcher(evaluation);
+        if (!m.find()) {
+            throw new IllegalStateException("unexpected XGBoost evaluation: " + evaluation);
+        }
+        double v = Double.parseDouble(m.group(1).replace("inf", "Infinity").replace("nan", "NaN"));
+        return Double.isNaN(v) ? Double.POSITIVE_INFINITY : v;
+    }
+
+    private static String xgboostVersion() {
+        try (var in = Booster.class.getResourceAsStream("/META-INF/maven/ml.dmlc/xgboost4j_2.12/pom.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            var properties = new java.util.Properties();
+            properties.load(in);
+            return properties.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static void dispose(DMatrix m) {
+        if (m != null) {
+            m.dispose();
+        }
+    }
+}
