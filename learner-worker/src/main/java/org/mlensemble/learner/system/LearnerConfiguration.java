@@ -98,7 +98,8 @@ class LearnerConfiguration {
 
     @Bean
     Learner learner(LearnerProperties props, Clock clock) {
-        var settings = new Learner.Settings(props.id(), props.shard(), props.dataDir(), props.retention());
+        var settings = new Learner.Settings(props.id(), props.shard(), props.dataDir(), props.retention(),
+                props.retentionMaxAge(), props.removalsKept());
         Learner learner = new Learner(settings, new MemberStore(props.memberDir()), new MemberTrainer(clock), clock);
         learner.loadPersisted();
         return learner;
