@@ -23,8 +23,8 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/v1/ml-distributed")
 class EvaluateController {
 
-    /** The optional body. */
-    record EvaluateRequest(String modelId, Long deadlineMs, Integer quorum, Boolean weighted) {
+    /** The optional body; without {@code modelId}, the newest model of {@code dataset} is scored. */
+    record EvaluateRequest(String modelId, String dataset, Long deadlineMs, Integer quorum, Boolean weighted) {
     }
 
     private final Ensemble ensemble;
@@ -38,7 +38,7 @@ class EvaluateController {
     @PostMapping("/evaluate")
     CompletableFuture<Map<String, Object>> evaluate(@RequestBody(required = false) JsonNode body) {
         EvaluateRequest r = JsonBodies.bind(body, EvaluateRequest.class);
-        var command = new EvaluateCommand(r.modelId(),
+        var command = new EvaluateCommand(r.modelId(), r.dataset(),
                 deadlines.deadline(r.deadlineMs(), deadlines.props().evaluateDeadline()), deadlines.quorum(r.quorum()),
                 Boolean.TRUE.equals(r.weighted()));
         return ensemble.evaluate(command).thenApply(EvaluateController::render);

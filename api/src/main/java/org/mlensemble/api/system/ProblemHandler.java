@@ -40,7 +40,9 @@ class ProblemHandler {
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> problem(ApiProblem e, HttpServletRequest request) {
-        return respond(e.status(), e.title(), e.getMessage(), request);
+        ResponseEntity<ProblemDetail> out = respond(e.status(), e.title(), e.getMessage(), request);
+        e.properties().forEach(out.getBody()::setProperty);
+        return out;
     }
 
     @ExceptionHandler(CompletionException.class)
@@ -119,6 +121,7 @@ class ProblemHandler {
             HttpServletRequest request) {
         ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
         pd.setTitle(title);
+        pd.setType(URI.create(ApiProblem.typeOf(title)));
         pd.setInstance(URI.create(request.getRequestURI()));
         return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
                 .body(pd);
