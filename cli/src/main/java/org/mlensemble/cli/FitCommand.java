@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -16,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
  * status, so a fit of minutes shows progress and survives a load balancer going away mid-way
  * (each poll fails over on its own). {@code --sync} holds one request open for the whole fit.
  *
- * <p>Every fit carries an {@code Idempotency-Key}, a fresh UUID unless given: if the request is
+ * <p>Every fit carries an {@code Idempotency-Key}, a fresh model id unless given: if the request is
  * re-sent to the backup load balancer after the main one failed mid-request, the api joins it to
  * the same model instead of training a second one.
  */
@@ -71,7 +70,7 @@ final class FitCommand implements Command {
                   --deadline-ms MS       how long to wait for the members [120000]
                   --quorum N             fewest trained members that make a model [1]
                   --idempotency-key KEY  re-running with the same key returns the same model
-                                         instead of training again [a random UUID]
+                                         instead of training again [a new model id]
                   --sync                 one synchronous request instead of async + polling
                   --no-wait              print the model id and return at once (async)
                   --strict               exit 5 when some member did not train
@@ -94,7 +93,7 @@ final class FitCommand implements Command {
         Integer quorum = args.intValue("quorum");
         String key = args.value("idempotency-key");
         if (key == null) {
-            key = UUID.randomUUID().toString();
+            key = newModelId();
         } else if (!key.matches("[\\x21-\\x7e]{1,200}")) {
             throw CliError.usage("--idempotency-key must be 1-200 printable ASCII characters without spaces");
         }
@@ -248,5 +247,17 @@ final class FitCommand implements Command {
 
     static String seconds(long millis) {
         return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    /**
+     * A model id in the api's one form, {@code m-<yyyyMMdd>-<HHmmss>-<6 hex>} (UTC): sent as the
+     * idempotency key, the api takes it as the model's id, so a retry through the other load
+     * balancer names the same model at once.
+     */
+    static String newModelId() {
+        return "m-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + "-"
+                + java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt())
+                        .substring(0, 6);
     }
 }
