@@ -188,6 +188,38 @@ class HttpContractTest {
     }
 
     @Test
+    void aQueryParameterOfTheWrongTypeIsA400NamingItNotAConversionError() throws Exception {
+        mvc.perform(post("/v1/ml-distributed/predict?deadlineMs=abc").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"a\": [1]}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.type").value("urn:ml-ensemble:problem:bad-request"))
+                .andExpect(jsonPath("$.title").value("Bad request"))
+                .andExpect(jsonPath("$.detail").value("Parameter 'deadlineMs' must be a whole number, got 'abc'."));
+    }
+
+    @Test
+    void aWrongMethodIsA405ThatCarriesAllow() throws Exception {
+        mvc.perform(get("/v1/ml-distributed/predict"))
+                .andExpect(status().isMethodNotAllowed())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.header()
+                        .string("Allow", "POST"))
+                .andExpect(jsonPath("$.type").value("urn:ml-ensemble:problem:method-not-allowed"))
+                .andExpect(jsonPath("$.detail").value("GET is not supported here; use POST."));
+    }
+
+    @Test
+    void theStatusOfAFitNobodyKnowsIsA404UnlessItWasJustStarted() throws Exception {
+        mvc.perform(get("/v1/ml-distributed/fit/jobs/m-20200101-000000-abcdef"))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.title").value("Unknown fit job"));
+        mvc.perform(get("/v1/ml-distributed/fit/jobs/no-such-job")).andExpect(status().isNotFound());
+        String fresh = org.mlensemble.common.messaging.ModelIds.mint(java.time.Instant.now());
+        mvc.perform(get("/v1/ml-distributed/fit/jobs/" + fresh))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.state").value("pending"));
+    }
+
+    @Test
     void withoutAKeyConfiguredNoKeyIsAsked() throws Exception {
         mvc.perform(get("/v1/ml-distributed/ping")).andExpect(status().isOk());
     }

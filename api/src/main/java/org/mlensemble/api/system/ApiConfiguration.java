@@ -45,6 +45,12 @@ class ApiConfiguration {
         return new Declarables(jobs, presence, BindingBuilder.bind(presenceQueue).to(presence));
     }
 
+    /** Registered with Spring's JSON mapper: no {@code "NaN"} strings in numeric fields. */
+    @Bean
+    tools.jackson.databind.JacksonModule finiteNumbers() {
+        return FiniteNumbers.module();
+    }
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();

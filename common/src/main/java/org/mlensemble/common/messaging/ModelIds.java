@@ -39,6 +39,18 @@ public final class ModelIds {
         return "-k" + keyHex;
     }
 
+    /** When a well-formed id was minted, to the second; empty for any other id. */
+    public static java.util.Optional<Instant> mintedAt(String id) {
+        if (!isWellFormed(id)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Instant.from(TIME.parse(id.substring(2, 17))));
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public static boolean isWellFormed(String id) {
         return id != null && FORM.matcher(id).matches();
     }
