@@ -106,7 +106,7 @@ public final class BrokerEnsemble implements Ensemble {
             return CompletableFuture.completedFuture(accepted);
         }
         return f.thenApply(r -> {
-            record(JobType.FIT, r);
+            record(JobType.FIT, r, started);
             List<FitOutcome.LearnerOutcome> outcomes = fitOutcomes(r);
             if (!r.quorumMet()) {
                 if (r.used() == 0 && r.badRequest() != null) {
@@ -130,7 +130,7 @@ public final class BrokerEnsemble implements Ensemble {
         long now = clock.millis();
         return batcher.submit(model, c.columns(), c.rows(), c.quorum(), deadline(now, c.deadline())).thenApply(share -> {
             GatherResult r = share.result();
-            record(JobType.PREDICT, r);
+            record(JobType.PREDICT, r, now);
             requireAnswer(r, model.modelId());
             List<double[]> mine = new ArrayList<>(r.ok().size());
             for (JobReply reply : r.ok()) {
@@ -171,7 +171,7 @@ public final class BrokerEnsemble implements Ensemble {
                 clock, Gather.Mode.FIRST_PER_SHARD);
         return scatter(JobType.EVALUATE, MessageCodec.encode(new EvaluateJob(model.modelId())), gather,
                 c.deadline().toMillis(), now + c.deadline().toMillis(), false).thenApply(r -> {
-                    record(JobType.EVALUATE, r);
+                    record(JobType.EVALUATE, r, now);
                     requireAnswer(r, model.modelId());
                     return score(model, r, c.weighted(), clock.millis() - now);
                 });
@@ -300,7 +300,8 @@ public final class BrokerEnsemble implements Ensemble {
         }
     }
 
-    private void record(JobType type, GatherResult r) {
+    private void record(JobType type, GatherResult r, long startedMs) {
+        meters.timer("ml.api.gather", "job", type.wireName()).record(Duration.ofMillis(clock.millis() - startedMs));
         meters.summary("ml.api.members.used", "job", type.wireName()).record(r.used());
         meters.summary("ml.api.members.expected", "job", type.wireName()).record(r.expected());
     }
