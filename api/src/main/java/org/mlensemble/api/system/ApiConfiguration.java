@@ -51,6 +51,12 @@ class ApiConfiguration {
         return FiniteNumbers.module();
     }
 
+    /** Spring's connection (presence, topology) as the broker's UI shows it: {@code api-1 presence}. */
+    @Bean
+    org.springframework.amqp.rabbit.connection.ConnectionNameStrategy connectionNames(ApiProperties props) {
+        return factory -> props.instanceName() + " presence";
+    }
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -65,7 +71,7 @@ class ApiConfiguration {
     ScatterGather scatterGather(CachingConnectionFactory connections, Topology topology, ApiProperties props,
             Clock clock, MeterRegistry meters, Membership membership, IdentityProperties identity) {
         ScatterGather sg = new ScatterGather(connections.getRabbitConnectionFactory(), topology,
-                props.replyChannels(), clock, meters, membership::live, identity.identities());
+                props.replyChannels(), clock, meters, membership::live, identity.identities(), props.instanceName());
         sg.connect();
         return sg;
     }

@@ -20,7 +20,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * with its help text, and the latency metrics as histograms with fixed buckets.
  */
 @SpringBootTest(classes = ApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=api", "ml.prefix=ml-openapi-test"})
+        properties = {"spring.config.name=api", "ml.prefix=ml-openapi-test", "ml.api.instance-name=api-contract-test"})
 class MetricsContractTest {
 
     /** The metrics the README lists for the api, as Prometheus names them. */

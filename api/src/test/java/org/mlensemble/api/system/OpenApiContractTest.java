@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * is tagged by resource and documents its request, its answers and its problems.
  */
 @SpringBootTest(classes = ApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=api", "ml.prefix=ml-openapi-test"})
+        properties = {"spring.config.name=api", "ml.prefix=ml-openapi-test", "ml.api.instance-name=api-contract-test"})
 class OpenApiContractTest {
 
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");

@@ -91,6 +91,12 @@ class LearnerConfiguration {
         });
     }
 
+    /** Spring's connection (jobs, replies, heartbeats, sync) as the broker's UI shows it: {@code learner-3}. */
+    @Bean
+    org.springframework.amqp.rabbit.connection.ConnectionNameStrategy connectionNames(LearnerProperties props) {
+        return factory -> props.id();
+    }
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -116,7 +122,7 @@ class LearnerConfiguration {
     DatasetJobs datasetJobs(LearnerProperties props, DatasetStore store, CachingConnectionFactory connections,
             IdentityProperties identity, Clock clock) {
         return new DatasetJobs(props.id(), props.shard(), store,
-                StreamPartSources.of(connections.getRabbitConnectionFactory(), identity.identities()::isApi),
+                StreamPartSources.of(connections.getRabbitConnectionFactory(), identity.identities()::isApi, props.id()),
                 props.datasetReadTimeout(), clock);
     }
 }
