@@ -41,7 +41,7 @@
 
   function wrap(node) { const td = el('td'); td.appendChild(node); return td; }
   function fmt(x, digits) { return typeof x === 'number' && isFinite(x) ? x.toFixed(digits) : String(x); }
-  function ago(ms) { const s = Math.max(0, (Date.now() - ms) / 1000); return s < 60 ? s.toFixed(1) + ' s ago' : Math.round(s / 60) + ' min ago'; }
+  function ago(iso) { const s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000); return s < 60 ? s.toFixed(1) + ' s ago' : Math.round(s / 60) + ' min ago'; }
 
   function renderLearners(learners) {
     const body = document.querySelector('#learners tbody');
@@ -60,7 +60,7 @@
     const body = document.querySelector('#models tbody');
     body.replaceChildren(...models.map(m => row([
       m.modelId, m.algorithm, m.dataset + ' → ' + m.target, String(m.seed),
-      m.members + ' (' + m.liveMembers + ')', new Date(m.createdAt).toLocaleString()
+      m.members + ' (' + m.liveMembers + ')', new Date(m.createdAt).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')
     ], { 'data-model': m.modelId })));
     return models.length ? 'latest model ' + models[0].modelId : 'no model yet: POST ' + base + '/fit';
   }

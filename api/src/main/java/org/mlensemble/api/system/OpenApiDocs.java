@@ -153,7 +153,7 @@ class OpenApiDocs {
                     + "\"elapsedMs\": 6}"),
             Map.entry("GET /v1/ml-distributed/models", "[{\"modelId\": \"m-20261126-072220-9a69f3\", \"dataset\": "
                     + "\"house_pricing\", \"target\": \"SalePrice\", \"algorithm\": \"linear\", \"seed\": 42, "
-                    + "\"createdAt\": 1795677740000, \"members\": 4, \"liveMembers\": 4, \"holders\": [\"learner-1\", "
+                    + "\"createdAt\": \"2026-11-26T07:22:20.114Z\", \"members\": 4, \"liveMembers\": 4, \"holders\": [\"learner-1\", "
                     + "\"learner-2\", \"learner-3\", \"learner-4\"], \"shards\": 4, \"liveShards\": 4, "
                     + "\"pinned\": false}]"),
             Map.entry("GET /v1/ml-distributed/models/{modelId}", "{\"modelId\": \"m-20261126-072220-9a69f3\", "
@@ -175,7 +175,7 @@ class OpenApiDocs {
             Map.entry("GET /v1/ml-distributed/learners", "[{\"learnerId\": \"learner-1\", \"shard\": \"A\", "
                     + "\"alive\": true, \"members\": [], \"training\": [], \"loadFailures\": 0, \"pinned\": [], "
                     + "\"removed\": [{\"modelId\": \"m-20261126-072220-9a69f3\", \"cause\": \"retention-count\", "
-                    + "\"removedAt\": 1795680000000}]}]"),
+                    + "\"removedAt\": \"2026-11-26T09:12:40.007Z\"}]}]"),
             Map.entry("GET /v1/ml-distributed/fit/jobs/{modelId}", "{\"modelId\": \"m-20261126-072220-9a69f3\", "
                     + "\"state\": \"running\", \"trained\": 2, \"failed\": 0, \"percent\": 65, \"members\": "
                     + "[{\"learnerId\": \"learner-1\", \"shard\": \"A\", \"alive\": true, \"phase\": \"trained\", "
@@ -225,6 +225,14 @@ class OpenApiDocs {
             components.addSchemas("Evaluation", evaluationSchema());
             if (components.getSchemas() != null) {
                 components.getSchemas().remove("JsonNode");
+                // points in time leave the API as ISO-8601 UTC strings (FiniteNumbers)
+                components.getSchemas().values().forEach(schema -> {
+                    if (schema.getProperties() != null) {
+                        FiniteNumbers.TIMESTAMPS.forEach(name -> schema.getProperties().computeIfPresent(name,
+                                (k, v) -> new StringSchema().format("date-time").nullable(true)
+                                        .example("2026-11-26T07:22:20Z")));
+                    }
+                });
             }
             api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) ->
                     describe(method.name() + " " + path, path, op)));

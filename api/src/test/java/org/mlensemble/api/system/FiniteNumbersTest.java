@@ -21,4 +21,16 @@ class FiniteNumbersTest {
         assertThat(out).contains("\"holdoutRmse\":null", "\"r2\":null", "\"rmse\":1.5").doesNotContain("NaN",
                 "Infinity");
     }
+
+    @Test
+    void pointsInTimeAreIsoUtcStringsAndOtherLongsStayNumbers() {
+        MemberInfo info = new MemberInfo("m-1", "learner-1", "A", "house", "SalePrice", "linear", Map.of(), 7,
+                "shard", java.time.Instant.parse("2026-12-01T05:02:34.120Z").toEpochMilli(), 0, 100, 10, 891, 1.0,
+                Map.of());
+
+        String out = json.writeValueAsString(info);
+
+        assertThat(out).contains("\"createdAt\":\"2026-12-01T05:02:34.120Z\"", "\"trainedAt\":null",
+                "\"trainMs\":891", "\"seed\":7");
+    }
 }

@@ -107,7 +107,10 @@ class OpenApiContractTest {
         assertThat(paths.at("/~1v1~1ml-distributed~1models~1{modelId}/get/responses").has("404")).isTrue();
         assertThat(paths.at("/~1v1~1ml-distributed~1models~1{modelId}/delete/responses").has("404")).isTrue();
         assertThat(paths.at("/~1v1~1ml-distributed~1fit~1jobs~1{modelId}/get/responses").has("404")).isTrue();
-        assertThat(doc.at("/components/schemas/Problem/properties/type")).isNotNull();
+        assertThat(doc.at("/components/schemas/Problem/properties/type").isMissingNode()).isFalse();
+        assertThat(doc.at("/components/schemas/ModelSummary/properties/createdAt/format").asString())
+                .isEqualTo("date-time");
+        assertThat(doc.at("/components/schemas/LearnerView/properties/lastSeen/type").asString()).isEqualTo("string");
     }
 
     @Test
