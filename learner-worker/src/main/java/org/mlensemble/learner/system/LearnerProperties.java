@@ -41,7 +41,7 @@ public record LearnerProperties(
         @DefaultValue("0s") @NotNull Duration replyDelay,
         @DefaultValue("10m") @NotNull Duration datasetReadTimeout,
         @DefaultValue("0s") @NotNull Duration retentionMaxAge,
-        @DefaultValue("200") @Min(0) int removalsKept) {
+        @DefaultValue("50") @Min(0) int removalsKept) {
 
     public Path memberDir() {
         return modelDir.resolve(id);

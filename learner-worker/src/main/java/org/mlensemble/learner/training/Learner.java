@@ -52,9 +52,9 @@ public final class Learner {
     public record Settings(String learnerId, String shard, Path dataDir, int retention, Duration maxAge,
             int removalsKept) {
 
-        /** Retention by count only, remembering the last 200 removals. */
+        /** Retention by count only, remembering the last 50 removals. */
         public Settings(String learnerId, String shard, Path dataDir, int retention) {
-            this(learnerId, shard, dataDir, retention, Duration.ZERO, 200);
+            this(learnerId, shard, dataDir, retention, Duration.ZERO, 50);
         }
     }
 
