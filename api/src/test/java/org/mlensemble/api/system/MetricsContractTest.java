@@ -67,6 +67,8 @@ class MetricsContractTest {
                 URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).timeout(Duration.ofSeconds(30))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
+        // kept as test output: the metric list of a fresh api
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "prometheus-at-start.txt"), r.body());
         return r.body();
     }
 }
