@@ -34,6 +34,19 @@ public final class Membership {
     private final Duration liveness;
     private final Duration forgetAfter;
     private volatile long firstHeardAt = -1;
+    /** Bumped by every heartbeat applied: the model view below is rebuilt after one. */
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+    private volatile ModelsView modelsView;
+
+    private record ModelsView(long version, long builtAt, List<ModelView> models) {
+    }
+
+    /**
+     * How long the model view is reused while no heartbeat arrives. A predict without a model id
+     * reads it on every request; liveness, the only thing that changes without a heartbeat, moves
+     * in seconds.
+     */
+    private static final long MODELS_VIEW_MS = 100;
 
     public Membership(Clock clock, Duration liveness, Duration forgetAfter) {
         this.clock = clock;
@@ -63,6 +76,9 @@ public final class Membership {
             }
             return new Seen(hb, now);
         });
+        if (applied[0]) {
+            version.incrementAndGet();
+        }
         return applied[0];
     }
 
@@ -102,6 +118,19 @@ public final class Membership {
 
     /** Every model version held by a known learner, newest first. */
     public List<ModelView> models() {
+        long now = clock.millis();
+        long v = version.get();
+        ModelsView cached = modelsView;
+        if (cached != null && cached.version() == v && now - cached.builtAt() >= 0
+                && now - cached.builtAt() < MODELS_VIEW_MS) {
+            return cached.models();
+        }
+        List<ModelView> built = buildModels();
+        modelsView = new ModelsView(v, now, built);
+        return built;
+    }
+
+    private List<ModelView> buildModels() {
         Map<String, List<MemberInfo>> byModel = new LinkedHashMap<>();
         Map<String, Set<String>> liveHolders = new LinkedHashMap<>();
         Set<String> pinned = new HashSet<>();
@@ -123,7 +152,7 @@ public final class Membership {
                 liveHolders.getOrDefault(id, Set.of()), pinned.contains(id),
                 columns.containsKey(id) ? List.copyOf(columns.get(id)) : null)));
         out.sort(Comparator.comparingLong(ModelView::createdAt).reversed().thenComparing(ModelView::modelId));
-        return out;
+        return List.copyOf(out);
     }
 
     public Optional<ModelView> model(String modelId) {
