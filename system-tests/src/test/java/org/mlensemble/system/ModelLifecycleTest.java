@@ -42,7 +42,7 @@ class ModelLifecycleTest {
     }
 
     @Test
-    void retentionPinningDeletionAndDefaultModelsWorkAcrossTheCluster() {
+    void retentionPinningDeletionAndDefaultModelsWorkAcrossTheCluster() throws java.io.IOException {
         String pinned = fit("house_pricing");
         Http.Response pin = Http.put(cluster.apiUrl(API + "/models/" + pinned + "/pin"));
         assertThat(pin.status()).as(pin.toString()).isEqualTo(200);
@@ -100,6 +100,18 @@ class ModelLifecycleTest {
         Http.Response unpin = Http.delete(cluster.apiUrl(API + "/models/" + pinned + "/pin"));
         assertThat(unpin.status()).as(unpin.toString()).isEqualTo(200);
         assertThat(unpin.body().get("action").asString()).isEqualTo("unpinned");
+
+        // kept as test output: the lifecycle calls and their answers
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of("target"));
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "lifecycle-answers.txt"), String.join("\n",
+                "PUT /models/" + pinned + "/pin -> " + pin,
+                "GET /models/" + pruned + " -> " + gone,
+                "DELETE /models/" + deleted + " -> " + del,
+                "POST /predict?modelId=" + deleted + " -> " + predictDeleted,
+                "POST /predict (columns of two datasets) -> " + ambiguous,
+                "POST /evaluate {dataset: house_pricing} -> " + evaluate.status() + " modelId "
+                        + evaluate.body().get("modelId").asString(),
+                "DELETE /models/" + pinned + "/pin -> " + unpin, ""));
     }
 
     private static String fit(String dataset) {
