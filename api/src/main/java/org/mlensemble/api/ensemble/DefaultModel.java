@@ -38,10 +38,10 @@ public final class DefaultModel {
             });
             TreeSet<String> unknown = new TreeSet<>(requested);
             unknown.removeAll(known);
-            throw ApiProblem.badRequest("No model accepts every column of the request: "
-                    + (unknown.isEmpty() ? "no single model was trained on all of them"
-                            : "no model was trained on " + String.join(", ", unknown))
-                    + ". GET /v1/ml-distributed/models lists the models; pass modelId to choose one.");
+            throw ApiProblem.badRequest((unknown.isEmpty()
+                    ? "no single model accepts every column of the request"
+                    : "unknown column(s) " + String.join(", ", unknown) + ": no model was trained on them")
+                    + ". GET /v1/ml-distributed/models/{id} shows a model's columns; pass modelId to choose one.");
         }
         return unambiguous(fitting, "whose columns accept the request");
     }

@@ -61,7 +61,7 @@ class DefaultModelTest {
                 () -> DefaultModel.forPredict(membership.models(), Set.of("GrLivArea", "horsepower")));
 
         assertThat(p.status()).isEqualTo(HttpStatus.BAD_REQUEST);
-        assertThat(p.getMessage()).contains("no model was trained on horsepower");
+        assertThat(p.getMessage()).contains("unknown column(s) horsepower: no model was trained on them");
     }
 
     @Test
