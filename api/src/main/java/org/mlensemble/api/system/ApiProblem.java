@@ -52,14 +52,15 @@ public class ApiProblem extends RuntimeException {
     public static ApiProblem removedModel(ModelRemoval removal) {
         String when = Instant.ofEpochMilli(removal.removedAt()).toString();
         String why = switch (removal.cause()) {
-            case ModelRemoval.DELETED -> "was deleted (DELETE /v1/ml-distributed/models/" + removal.modelId() + ")";
-            case ModelRemoval.RETENTION_AGE -> "was removed by retention: it was older than the learners keep"
-                    + " (ml.learner.retention-max-age); pin a model to keep it";
-            default -> "was removed by retention: the learners keep the newest ml.learner.retention models;"
-                    + " pin a model to keep it";
+            case ModelRemoval.DELETED -> "was deleted at " + when + " (DELETE /v1/ml-distributed/models/"
+                    + removal.modelId() + ")";
+            case ModelRemoval.RETENTION_AGE -> "was removed by retention at " + when + ": it was older than the"
+                    + " learners keep (ml.learner.retention-max-age); pin a model to keep it";
+            default -> "was removed by retention at " + when + ": the learners keep the newest"
+                    + " ml.learner.retention models; pin a model to keep it";
         };
         ApiProblem p = new ApiProblem(HttpStatus.NOT_FOUND, "Model removed",
-                "Model '" + removal.modelId() + "' " + why + " at " + when + ".");
+                "Model '" + removal.modelId() + "' " + why + ".");
         p.properties.put("modelId", removal.modelId());
         p.properties.put("cause", removal.cause());
         p.properties.put("removedAt", when);

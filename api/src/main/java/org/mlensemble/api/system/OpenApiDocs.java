@@ -77,8 +77,8 @@ class OpenApiDocs {
                             + " the last PT15M; GET /v1/ml-distributed/models lists the models.")),
             Map.entry("POST /v1/ml-distributed/predict", Map.of(
                     "400", "unknown column(s) Foo; this model was trained on 79 feature columns: ...",
-                    "404", "Model 'm-20261126-072220-9a69f3' was deleted (DELETE /v1/ml-distributed/models/"
-                            + "m-20261126-072220-9a69f3) at 2026-11-26T09:12:40Z.",
+                    "404", "Model 'm-20261126-072220-9a69f3' was deleted at 2026-11-26T09:12:40Z (DELETE "
+                            + "/v1/ml-distributed/models/m-20261126-072220-9a69f3).",
                     "409", "The newest models whose columns accept the request are of 2 datasets or targets, so none is"
                             + " a safe default: m-20261201-050234-7132e9 (mydata -> price, created 2026-12-01T05:02:34Z);"
                             + " m-20261126-072220-9a69f3 (house_pricing -> SalePrice, created 2026-11-26T07:22:20Z)."
@@ -87,16 +87,16 @@ class OpenApiDocs {
                     "503", "The message broker is unreachable. The request was not sent; retry shortly.")),
             Map.entry("POST /v1/ml-distributed/evaluate", Map.of(
                     "400", "deadlineMs must be between 1 and 600000",
-                    "404", "Model 'm-20261126-072220-9a69f3' was removed by retention: the learners keep the newest "
-                            + "ml.learner.retention models; pin a model to keep it at 2026-11-26T09:12:40Z.",
+                    "404", "Model 'm-20261126-072220-9a69f3' was removed by retention at 2026-11-26T09:12:40Z: the "
+                            + "learners keep the newest ml.learner.retention models; pin a model to keep it.",
                     "409", "No model has been trained yet: call POST /v1/ml-distributed/fit first.",
                     "503", "model m-1: 0 of 4 members (shards) answered before the deadline, quorum is 1")),
             Map.entry("GET /v1/ml-distributed/models/{modelId}", Map.of(
                     "404", "No known learner holds model 'm-1', and none remembers removing it; GET "
                             + "/v1/ml-distributed/models lists the models.")),
             Map.entry("DELETE /v1/ml-distributed/models/{modelId}", Map.of(
-                    "404", "Model 'm-20261126-072220-9a69f3' was deleted (DELETE /v1/ml-distributed/models/"
-                            + "m-20261126-072220-9a69f3) at 2026-11-26T09:12:40Z.",
+                    "404", "Model 'm-20261126-072220-9a69f3' was deleted at 2026-11-26T09:12:40Z (DELETE "
+                            + "/v1/ml-distributed/models/m-20261126-072220-9a69f3).",
                     "503", "The message broker is unreachable (connection refused). The request was not sent; retry"
                             + " shortly.")),
             Map.entry("PUT /v1/ml-distributed/models/{modelId}/pin", Map.of(
