@@ -6,7 +6,10 @@
   'use strict';
   const base = '/v1/ml-distributed';
   const session = '/dashboard/session';
-  let evaluatedModel = null;
+  // evaluations run only when asked for (a model's "evaluate" button, or #evaluate=<modelId> in the
+  // address), and each model's is kept: a refresh never starts one
+  const evaluations = new Map();
+  let latestModel = null;
   let timer = null;
 
   function headers(extra) {
@@ -41,7 +44,7 @@
 
   function wrap(node) { const td = el('td'); td.appendChild(node); return td; }
   function fmt(x, digits) { return typeof x === 'number' && isFinite(x) ? x.toFixed(digits) : String(x); }
-  function ago(ms) { const s = Math.max(0, (Date.now() - ms) / 1000); return s < 60 ? s.toFixed(1) + ' s ago' : Math.round(s / 60) + ' min ago'; }
+  function ago(iso) { const s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000); return s < 60 ? s.toFixed(1) + ' s ago' : Math.round(s / 60) + ' min ago'; }
 
   function renderLearners(learners) {
     const body = document.querySelector('#learners tbody');
@@ -56,12 +59,23 @@
     return alive + ' of ' + learners.length + ' learners alive';
   }
 
+  function button(label, action, modelId) {
+    return el('button', { type: 'button', 'data-action': action, 'data-model': modelId }, label);
+  }
+
   function renderModels(models) {
     const body = document.querySelector('#models tbody');
-    body.replaceChildren(...models.map(m => row([
-      m.modelId, m.algorithm, m.dataset + ' → ' + m.target, String(m.seed),
-      m.members + ' (' + m.liveMembers + ')', new Date(m.createdAt).toLocaleString()
-    ], { 'data-model': m.modelId })));
+    body.replaceChildren(...models.map(m => {
+      const actions = el('span');
+      [button('evaluate', 'evaluate', m.modelId), button(m.pinned ? 'unpin' : 'pin', m.pinned ? 'unpin' : 'pin', m.modelId),
+        button('delete', 'delete', m.modelId)].forEach(b => actions.appendChild(b));
+      return row([
+        m.modelId, m.algorithm, m.dataset + ' → ' + m.target, String(m.seed),
+        m.members + ' (' + m.liveMembers + ')', (m.createdAt || '').replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+        m.pinned ? 'pinned' : '', actions
+      ], { 'data-model': m.modelId, 'data-pinned': String(!!m.pinned) });
+    }));
+    latestModel = (models.find(m => m.liveMembers > 0) || {}).modelId || null;
     return models.length ? 'latest model ' + models[0].modelId : 'no model yet: POST ' + base + '/fit';
   }
 
@@ -96,7 +110,19 @@
       c.setAttribute('class', 'point');
       svg.appendChild(c);
     });
-    [['actual →', 420 - pad + 28, 420 / 2, 0], ['predicted →', 14, 420 / 2, -90]].forEach(([label, a, b, rot]) => {
+    const tick = v => Math.abs(v) >= 1e6 ? (v / 1e6).toFixed(1) + 'M' : Math.abs(v) >= 1e3 ? (v / 1e3).toFixed(0) + 'k'
+      : v.toFixed(Math.abs(v) >= 10 ? 0 : 2);
+    for (let k = 0; k <= 4; k++) {
+      const v = lo + (hi - lo) * k / 4;
+      [[x(v), 420 - pad + 14, 'middle'], [pad - 4, y(v) + 4, 'end']].forEach(([tx, ty, anchor]) => {
+        const t = document.createElementNS(ns, 'text');
+        t.textContent = tick(v);
+        t.setAttribute('x', tx); t.setAttribute('y', ty); t.setAttribute('text-anchor', anchor);
+        t.setAttribute('class', 'tick');
+        svg.appendChild(t);
+      });
+    }
+    [['actual →', 420 - pad + 30, 420 / 2, 0], ['predicted →', 10, 420 / 2, -90]].forEach(([label, a, b, rot]) => {
       const t = document.createElementNS(ns, 'text');
       t.textContent = label;
       if (rot) { t.setAttribute('transform', 'translate(' + a + ',' + b + ') rotate(' + rot + ')'); }
@@ -106,9 +132,24 @@
   }
 
   async function evaluate(modelId) {
-    const e = await call('POST', '/evaluate', modelId ? { modelId } : {});
-    evaluatedModel = e.modelId;
-    renderEvaluation(e);
+    if (!modelId) throw new Error('no model to evaluate yet');
+    if (!evaluations.has(modelId)) evaluations.set(modelId, await call('POST', '/evaluate', { modelId }));
+    renderEvaluation(evaluations.get(modelId));
+  }
+
+  async function act(action, modelId) {
+    if (action === 'evaluate') return evaluate(modelId);
+    if (action === 'delete' && !window.confirm('Delete model ' + modelId + ' on every learner?')) return;
+    const path = '/models/' + encodeURIComponent(modelId) + (action === 'delete' ? '' : '/pin');
+    await call(action === 'pin' ? 'PUT' : 'DELETE', path);
+    if (action === 'delete') evaluations.delete(modelId);
+    await refresh();
+  }
+
+  function failed(e) {
+    if (e instanceof SignedOut) { showSignIn(); return; }
+    const error = document.getElementById('error');
+    error.textContent = e.message; error.hidden = false;
   }
 
   async function refresh() {
@@ -117,8 +158,6 @@
       const [learners, models] = await Promise.all([call('GET', '/learners'), call('GET', '/models')]);
       document.getElementById('summary').textContent = renderLearners(learners) + ' · ' + renderModels(models);
       document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
-      const latest = models.find(m => m.liveMembers > 0);
-      if (latest && latest.modelId !== evaluatedModel) await evaluate(latest.modelId);
       error.hidden = true;
     } catch (e) {
       if (e instanceof SignedOut) { showSignIn(); return; }
@@ -141,7 +180,8 @@
     document.getElementById('sign-in').hidden = true;
     document.getElementById('content').hidden = false;
     document.getElementById('sign-out').hidden = !keyRequired;
-    refresh();
+    const asked = /^#evaluate=(.+)$/.exec(location.hash);
+    refresh().then(() => asked ? evaluate(decodeURIComponent(asked[1])) : null).catch(failed);
     if (!timer) timer = setInterval(refresh, 3000);
   }
 
@@ -164,11 +204,11 @@
     showSignIn();
   });
 
-  document.getElementById('evaluate').addEventListener('click', () => evaluate(null).catch(e => {
-    if (e instanceof SignedOut) { showSignIn(); return; }
-    const error = document.getElementById('error');
-    error.textContent = e.message; error.hidden = false;
-  }));
+  document.getElementById('evaluate').addEventListener('click', () => evaluate(latestModel).catch(failed));
+  document.querySelector('#models tbody').addEventListener('click', ev => {
+    const b = ev.target.closest('button[data-action]');
+    if (b) act(b.dataset.action, b.dataset.model).catch(failed);
+  });
 
   fetch(session, { headers: headers(), credentials: 'same-origin' })
     .then(res => res.json())

@@ -9,9 +9,11 @@ import org.mlensemble.api.ensemble.EvaluateOutcome;
 import org.mlensemble.api.ensemble.FitCommand;
 import org.mlensemble.api.ensemble.FitOutcome;
 import org.mlensemble.api.ensemble.Members;
+import org.mlensemble.api.ensemble.ModelChange;
 import org.mlensemble.api.ensemble.PredictCommand;
 import org.mlensemble.api.ensemble.PredictOutcome;
 import org.mlensemble.api.system.ApiProblem;
+import org.mlensemble.common.messaging.ModelRemoval;
 
 /**
  * An in-memory ensemble for HTTP slice tests: it predicts the sum of a row's numbers, so every
@@ -52,5 +54,27 @@ public class FakeEnsemble implements Ensemble {
     public CompletableFuture<EvaluateOutcome> evaluate(EvaluateCommand c) {
         lastCommand = c;
         return CompletableFuture.failedFuture(ApiProblem.unavailable("no member answered before the deadline"));
+    }
+
+    /** Model {@code m-gone} was deleted at 2026-12-01T05:00:00Z; any other is held by learner-1 and learner-2. */
+    @Override
+    public CompletableFuture<ModelChange> delete(String modelId) {
+        lastCommand = "delete " + modelId;
+        return change(modelId, "deleted");
+    }
+
+    @Override
+    public CompletableFuture<ModelChange> pin(String modelId, boolean pinned) {
+        lastCommand = (pinned ? "pin " : "unpin ") + modelId;
+        return change(modelId, pinned ? "pinned" : "unpinned");
+    }
+
+    private static CompletableFuture<ModelChange> change(String modelId, String action) {
+        if ("m-gone".equals(modelId)) {
+            throw ApiProblem.removedModel(new ModelRemoval(modelId, ModelRemoval.DELETED,
+                    java.time.Instant.parse("2026-12-01T05:00:00Z").toEpochMilli()));
+        }
+        return CompletableFuture.completedFuture(new ModelChange(modelId, action, List.of("learner-1", "learner-2"),
+                List.of(), 3));
     }
 }

@@ -3,8 +3,10 @@ package org.mlensemble.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -155,6 +157,66 @@ class HttpContractTest {
                     .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                     .andExpect(jsonPath("$.detail").value(containsString(c[2])));
         }
+    }
+
+    @Test
+    void deletePinAndUnpinAnswerWhichHoldersConfirmed() throws Exception {
+        async(mvc.perform(delete("/v1/ml-distributed/models/m-1")).andReturn()).andExpect(status().isOk())
+                .andExpect(jsonPath("$.modelId").value("m-1"))
+                .andExpect(jsonPath("$.action").value("deleted"))
+                .andExpect(jsonPath("$.learners[1]").value("learner-2"));
+        assertThat(ensemble.lastCommand).isEqualTo("delete m-1");
+        async(mvc.perform(put("/v1/ml-distributed/models/m-1/pin")).andReturn()).andExpect(status().isOk())
+                .andExpect(jsonPath("$.action").value("pinned"));
+        assertThat(ensemble.lastCommand).isEqualTo("pin m-1");
+        async(mvc.perform(delete("/v1/ml-distributed/models/m-1/pin")).andReturn()).andExpect(status().isOk())
+                .andExpect(jsonPath("$.action").value("unpinned"));
+        assertThat(ensemble.lastCommand).isEqualTo("unpin m-1");
+    }
+
+    @Test
+    void aRemovedModelIsA404ThatSaysWhenAndWhy() throws Exception {
+        mvc.perform(delete("/v1/ml-distributed/models/m-gone"))
+                .andExpect(status().isNotFound())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.type").value("urn:ml-ensemble:problem:model-removed"))
+                .andExpect(jsonPath("$.title").value("Model removed"))
+                .andExpect(jsonPath("$.detail").value(containsString("was deleted")))
+                .andExpect(jsonPath("$.detail").value(containsString("2026-12-01T05:00:00Z")))
+                .andExpect(jsonPath("$.cause").value("deleted"))
+                .andExpect(jsonPath("$.removedAt").value("2026-12-01T05:00:00Z"));
+    }
+
+    @Test
+    void aQueryParameterOfTheWrongTypeIsA400NamingItNotAConversionError() throws Exception {
+        mvc.perform(post("/v1/ml-distributed/predict?deadlineMs=abc").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"a\": [1]}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.type").value("urn:ml-ensemble:problem:bad-request"))
+                .andExpect(jsonPath("$.title").value("Bad request"))
+                .andExpect(jsonPath("$.detail").value("Parameter 'deadlineMs' must be a whole number, got 'abc'."));
+    }
+
+    @Test
+    void aWrongMethodIsA405ThatCarriesAllow() throws Exception {
+        mvc.perform(get("/v1/ml-distributed/predict"))
+                .andExpect(status().isMethodNotAllowed())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.header()
+                        .string("Allow", "POST"))
+                .andExpect(jsonPath("$.type").value("urn:ml-ensemble:problem:method-not-allowed"))
+                .andExpect(jsonPath("$.detail").value("GET is not supported here; use POST."));
+    }
+
+    @Test
+    void theStatusOfAFitNobodyKnowsIsA404UnlessItWasJustStarted() throws Exception {
+        mvc.perform(get("/v1/ml-distributed/fit/jobs/m-20200101-000000-abcdef"))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.title").value("Unknown fit job"));
+        mvc.perform(get("/v1/ml-distributed/fit/jobs/no-such-job")).andExpect(status().isNotFound());
+        String fresh = org.mlensemble.common.messaging.ModelIds.mint(java.time.Instant.now());
+        mvc.perform(get("/v1/ml-distributed/fit/jobs/" + fresh))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.state").value("pending"));
     }
 
     @Test

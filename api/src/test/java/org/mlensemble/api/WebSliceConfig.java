@@ -33,6 +33,11 @@ public class WebSliceConfig {
     }
 
     @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
     Membership membership() {
         return new Membership(Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMinutes(30));
     }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.mlensemble.common.learning.RequestDefaults;
 import picocli.CommandLine.Command;
@@ -20,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
  * status, so a fit of minutes shows progress and survives a load balancer going away mid-way
  * (each poll fails over on its own). {@code --sync} holds one request open for the whole fit.
  *
- * <p>Every fit carries an {@code Idempotency-Key}, a fresh UUID unless given: if the request is
+ * <p>Every fit carries an {@code Idempotency-Key}, a fresh model id unless given: if the request is
  * re-sent to the backup load balancer after the main one failed mid-request, the api joins it to
  * the same model instead of training a second one.
  */
@@ -53,7 +52,7 @@ final class FitCommand extends ApiCommand {
     @Option(names = "--target", paramLabel = "COLUMN", description = "column to predict [" + RequestDefaults.TARGET + "]")
     String target;
 
-    @Option(names = "--algorithm", paramLabel = "NAME", description = "linear, tree or forest [linear]")
+    @Option(names = "--algorithm", paramLabel = "NAME", description = "linear, tree, forest or boosted [linear]")
     String algorithm;
 
     @Option(names = "--param", paramLabel = "K=V", description = {
@@ -82,7 +81,7 @@ final class FitCommand extends ApiCommand {
     Long quorum;
 
     @Option(names = "--idempotency-key", paramLabel = "KEY", description = {
-        "re-running with the same key returns the same model instead of training again [a random UUID]"})
+        "re-running with the same key returns the same model instead of training again [a new model id]"})
     String idempotencyKey;
 
     @Option(names = "--sync", description = "one synchronous request instead of async + polling")
@@ -103,7 +102,7 @@ final class FitCommand extends ApiCommand {
         long deadlineMs = body.has("deadlineMs") ? body.get("deadlineMs").asLong(0) : RequestDefaults.FIT_DEADLINE_MS;
         String key = idempotencyKey;
         if (key == null) {
-            key = UUID.randomUUID().toString();
+            key = newModelId();
         } else if (!key.matches("[\\x21-\\x7e]{1,200}")) {
             throw CliError.usage("--idempotency-key must be 1-200 printable ASCII characters without spaces");
         }
@@ -253,5 +252,17 @@ final class FitCommand extends ApiCommand {
 
     static String seconds(long millis) {
         return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    /**
+     * A model id in the api's one form, {@code m-<yyyyMMdd>-<HHmmss>-<6 hex>} (UTC): sent as the
+     * idempotency key, the api takes it as the model's id, so a retry through the other load
+     * balancer names the same model at once.
+     */
+    static String newModelId() {
+        return "m-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + "-"
+                + java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt())
+                        .substring(0, 6);
     }
 }

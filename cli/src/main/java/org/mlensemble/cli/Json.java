@@ -59,8 +59,16 @@ final class Json {
         return v == null || v.isNull() ? null : v.asString("");
     }
 
+    /** A number, or a point in time (the api writes ISO-8601 UTC) as epoch millis. */
     static long longValue(JsonNode node, String field, long dflt) {
         JsonNode v = node == null ? null : node.get(field);
+        if (v != null && v.isString()) {
+            try {
+                return java.time.Instant.parse(v.asString()).toEpochMilli();
+            } catch (java.time.format.DateTimeParseException e) {
+                return dflt;
+            }
+        }
         return v != null && v.isNumber() ? v.asLong(dflt) : dflt;
     }
 

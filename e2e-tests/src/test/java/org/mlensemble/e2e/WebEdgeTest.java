@@ -58,4 +58,19 @@ class WebEdgeTest extends ClusterTest {
     void plainPathsStillPassThroughTheLoadBalancer() throws IOException {
         assertThat(answer(E2eCluster.LB_MAIN_PORT, "/v1/ml-distributed/learners")).startsWith("HTTP/1.1 200 ");
     }
+
+    @Test
+    void theLoadBalancersServeNoManagementEndpointButTheHealthProbeWhileTheInstancesServeMetrics()
+            throws IOException {
+        for (int port : new int[] {E2eCluster.LB_MAIN_PORT, E2eCluster.LB_BACKUP_PORT}) {
+            for (String path : new String[] {"/actuator", "/actuator/prometheus", "/actuator/metrics",
+                "/actuator/health/readiness", "/actuator/env"}) {
+                assertThat(answer(port, path)).as("lb :%d %s", port, path).startsWith("HTTP/1.1 404 ")
+                        .contains("application/problem+json", "urn:ml-ensemble:problem:not-found");
+            }
+            assertThat(answer(port, "/actuator/health")).as("lb :%d health", port).startsWith("HTTP/1.1 200 ");
+        }
+        assertThat(answer(E2eCluster.API_PORT_BASE + 1, "/actuator/prometheus")).startsWith("HTTP/1.1 200 ")
+                .contains("# HELP ml_api_requests_seconds ");
+    }
 }

@@ -32,6 +32,7 @@ final class Cluster {
     final Broker broker = Broker.get();
     private final Map<String, ConfigurableApplicationContext> learners = new LinkedHashMap<>();
     private final List<String> layout;
+    private final List<String> learnerArgs;
     private ConfigurableApplicationContext api;
 
     static synchronized Cluster get() {
@@ -45,16 +46,18 @@ final class Cluster {
 
     /**
      * A cluster of its own, under its own prefix: learner-k holds {@code shards.get(k - 1)}, so a
-     * letter listed twice has two replicas. {@link #close()} it when done.
+     * letter listed twice has two replicas; {@code learnerArgs} (name=value) go to every learner.
+     * {@link #close()} it when done.
      */
-    static Cluster of(List<String> shards) {
-        Cluster c = new Cluster(shards);
+    static Cluster of(List<String> shards, String... learnerArgs) {
+        Cluster c = new Cluster(shards, learnerArgs);
         c.start();
         return c;
     }
 
-    private Cluster(List<String> layout) {
+    private Cluster(List<String> layout, String... learnerArgs) {
         this.layout = List.copyOf(layout);
+        this.learnerArgs = List.of(learnerArgs);
         try {
             Path root = Files.createTempDirectory("ml-it-");
             dataDir = root.resolve("data");
@@ -87,6 +90,7 @@ final class Cluster {
                 "ml.learner.model-dir=" + modelDir,
                 "ml.learner.heartbeat-interval=500ms",
                 "ml.learner.queue-expiry=10m"));
+        own.addAll(learnerArgs);
         own.addAll(List.of(extra));
         ConfigurableApplicationContext ctx = LearnerApplication.builder().run(args(common(), own.toArray(String[]::new)));
         learners.put(id, ctx);

@@ -46,6 +46,15 @@ final class Http {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build()).join();
     }
 
+    static Response put(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build()).join();
+    }
+
+    static Response delete(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).DELETE().build()).join();
+    }
+
     /** A body that is not JSON, such as Prometheus' text format. */
     static String getText(String url) {
         return CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),

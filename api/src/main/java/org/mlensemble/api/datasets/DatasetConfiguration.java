@@ -20,7 +20,7 @@ class DatasetConfiguration {
             MeterRegistry meters) {
         ApiProperties.Datasets d = props.datasets();
         DatasetStreams streams = new DatasetStreams(connections.getRabbitConnectionFactory(), d.chunkBytes(),
-                d.streamMaxAge(), d.storeDeadline().toMillis());
+                d.streamMaxAge(), d.storeDeadline().toMillis(), props.instanceName());
         return new DatasetUploads(streams, scatterGather, membership, new DatasetCatalog(membership), topology, clock, d,
                 props.fitCatchUp().toMillis(), meters);
     }

@@ -39,8 +39,16 @@ final class DatasetStreams {
     private final int chunkBytes;
     private final String maxAge;
     private final long confirmTimeoutMs;
+    private final String instanceName;
 
     DatasetStreams(ConnectionFactory factory, int chunkBytes, String maxAge, long confirmTimeoutMs) {
+        this(factory, chunkBytes, maxAge, confirmTimeoutMs, "api");
+    }
+
+    /** @param instanceName names the connections in the broker's UI: {@code api-1 dataset-upload} */
+    DatasetStreams(ConnectionFactory factory, int chunkBytes, String maxAge, long confirmTimeoutMs,
+            String instanceName) {
+        this.instanceName = instanceName;
         this.factory = factory;
         this.chunkBytes = chunkBytes;
         this.maxAge = maxAge;
@@ -51,7 +59,7 @@ final class DatasetStreams {
     Upload open(List<String> parts, List<String> streams, String headerLine) throws IOException {
         Connection connection;
         try {
-            connection = factory.newConnection("api-dataset-upload");
+            connection = factory.newConnection(instanceName + " dataset-upload");
         } catch (TimeoutException e) {
             throw new IOException("timed out connecting to the broker", e);
         }
@@ -77,7 +85,7 @@ final class DatasetStreams {
             return;
         }
         try {
-            Connection connection = factory.newConnection("api-dataset-delete");
+            Connection connection = factory.newConnection(instanceName + " dataset-delete");
             try {
                 for (String s : streams) {
                     Channel ch = connection.createChannel();

@@ -7,8 +7,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -20,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ThreadLocalRandom;
 import org.mlensemble.api.gather.ScatterGather;
 import org.mlensemble.api.membership.Membership;
 import org.mlensemble.api.membership.ModelView;
@@ -29,12 +26,15 @@ import org.mlensemble.common.gather.Aggregation;
 import org.mlensemble.common.gather.Gather;
 import org.mlensemble.common.gather.GatherResult;
 import org.mlensemble.common.learning.Algorithm;
+import org.mlensemble.common.messaging.DeleteModelJob;
 import org.mlensemble.common.messaging.EvaluateJob;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.JobReply;
 import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MemberInfo;
 import org.mlensemble.common.messaging.MessageCodec;
+import org.mlensemble.common.messaging.ModelIds;
+import org.mlensemble.common.messaging.PinModelJob;
 import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.common.metrics.RegressionMetrics;
 
@@ -44,8 +44,11 @@ import org.mlensemble.common.metrics.RegressionMetrics;
  */
 public final class BrokerEnsemble implements Ensemble {
 
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC);
+    /**
+     * How long a delete or pin waits for the live learners. Each does one file operation, so a live
+     * learner answers in milliseconds; the bound only ends the wait for a hung one.
+     */
+    private static final Duration LIFECYCLE_DEADLINE = Duration.ofSeconds(10);
 
     private final ScatterGather scatterGather;
     private final Membership membership;
@@ -76,7 +79,8 @@ public final class BrokerEnsemble implements Ensemble {
         Algorithm algorithm = Algorithm.fromWire(c.algorithm());
         Map<String, Object> params = algorithm.resolve(c.params());
         long now = clock.millis();
-        String modelId = c.idempotencyKey() == null ? newModelId(now) : keyedModelId(c.idempotencyKey());
+        String modelId = c.idempotencyKey() == null ? ModelIds.mint(Instant.ofEpochMilli(now))
+                : keyedModelId(c.idempotencyKey(), now);
         FitJob job = new FitJob(modelId, now, c.dataset(), c.target(), algorithm.wireName(), params, c.seed(),
                 c.sampling(), c.logTarget(), c.holdoutWeights(), c.columnTypes(), c.ignore());
         Set<String> live = membership.live();
@@ -102,7 +106,7 @@ public final class BrokerEnsemble implements Ensemble {
             return CompletableFuture.completedFuture(accepted);
         }
         return f.thenApply(r -> {
-            record(JobType.FIT, r);
+            record(JobType.FIT, r, started);
             List<FitOutcome.LearnerOutcome> outcomes = fitOutcomes(r);
             if (!r.quorumMet()) {
                 if (r.used() == 0 && r.badRequest() != null) {
@@ -119,12 +123,14 @@ public final class BrokerEnsemble implements Ensemble {
 
     @Override
     public CompletableFuture<PredictOutcome> predict(PredictCommand c) {
-        ModelView model = resolve(c.modelId());
+        ModelView model = c.modelId() == null || c.modelId().isBlank()
+                ? DefaultModel.forPredict(membership.models(), c.columns().keySet())
+                : named(c.modelId());
         requireReachableQuorum(c.quorum(), model);
         long now = clock.millis();
         return batcher.submit(model, c.columns(), c.rows(), c.quorum(), deadline(now, c.deadline())).thenApply(share -> {
             GatherResult r = share.result();
-            record(JobType.PREDICT, r);
+            record(JobType.PREDICT, r, now);
             requireAnswer(r, model.modelId());
             List<double[]> mine = new ArrayList<>(r.ok().size());
             for (JobReply reply : r.ok()) {
@@ -156,14 +162,16 @@ public final class BrokerEnsemble implements Ensemble {
 
     @Override
     public CompletableFuture<EvaluateOutcome> evaluate(EvaluateCommand c) {
-        ModelView model = resolve(c.modelId());
+        ModelView model = c.modelId() == null || c.modelId().isBlank()
+                ? DefaultModel.forEvaluate(membership.models(), c.dataset())
+                : named(c.modelId());
         requireReachableQuorum(c.quorum(), model);
         long now = clock.millis();
         Gather gather = new Gather(model.shardOfHolders(), model.liveHolders(), c.quorum(), deadline(now, c.deadline()),
                 clock, Gather.Mode.FIRST_PER_SHARD);
         return scatter(JobType.EVALUATE, MessageCodec.encode(new EvaluateJob(model.modelId())), gather,
                 c.deadline().toMillis(), now + c.deadline().toMillis(), false).thenApply(r -> {
-                    record(JobType.EVALUATE, r);
+                    record(JobType.EVALUATE, r, now);
                     requireAnswer(r, model.modelId());
                     return score(model, r, c.weighted(), clock.millis() - now);
                 });
@@ -214,11 +222,48 @@ public final class BrokerEnsemble implements Ensemble {
         return Aggregation.weightedMean(preds, Aggregation.inverseErrorWeights(rmse));
     }
 
-    private ModelView resolve(String modelId) {
-        if (modelId == null || modelId.isBlank()) {
-            return membership.latest().orElseThrow(ApiProblem::noModel);
-        }
-        return membership.model(modelId).orElseThrow(() -> ApiProblem.unknownModel(modelId));
+    @Override
+    public CompletableFuture<ModelChange> delete(String modelId) {
+        ModelView model = named(modelId);
+        return change(model, JobType.DELETE_MODEL, MessageCodec.encode(new DeleteModelJob(model.modelId())),
+                "deleted");
+    }
+
+    @Override
+    public CompletableFuture<ModelChange> pin(String modelId, boolean pinned) {
+        ModelView model = named(modelId);
+        return change(model, JobType.PIN_MODEL, MessageCodec.encode(new PinModelJob(model.modelId(), pinned)),
+                pinned ? "pinned" : "unpinned");
+    }
+
+    /**
+     * Sends a lifecycle job to every learner and waits for the live ones. The job is persistent and
+     * lives as long as a fit's catch-up window, so a holder that is down applies it when it comes
+     * back, and a deleted model does not return with it.
+     */
+    private CompletableFuture<ModelChange> change(ModelView model, JobType type, byte[] body, String action) {
+        long now = clock.millis();
+        Gather gather = new Gather(model.shardOfHolders(), membership.live(), 1,
+                Instant.ofEpochMilli(now + LIFECYCLE_DEADLINE.toMillis()), clock, Gather.Mode.EVERY_LEARNER);
+        long expiry = Math.max(fitCatchUp.toMillis(), LIFECYCLE_DEADLINE.toMillis());
+        return scatter(type, body, gather, expiry, now + expiry, true).thenApply(r -> {
+            List<String> confirmed = r.replies().stream().filter(JobReply::ok).map(JobReply::learnerId).distinct()
+                    .sorted().toList();
+            if (confirmed.isEmpty()) {
+                throw ApiProblem.unavailable("No live learner holding model " + model.modelId() + " confirmed the"
+                        + " change (" + action + "); its holders " + model.holders() + " get the job when they are back"
+                        + " within " + fitCatchUp + ".");
+            }
+            List<String> pending = model.holders().stream().filter(h -> !confirmed.contains(h)).sorted().toList();
+            meters.counter("ml.api.models.changes", "action", action).increment();
+            return new ModelChange(model.modelId(), action, confirmed, pending, clock.millis() - now);
+        });
+    }
+
+    /** The model named {@code modelId}: a 404 that says when and why when it was removed. */
+    private ModelView named(String modelId) {
+        return membership.model(modelId).orElseThrow(() -> membership.removal(modelId).map(ApiProblem::removedModel)
+                .orElseGet(() -> ApiProblem.unknownModel(modelId)));
     }
 
     /** A quorum no answer could meet is the client's mistake, told at once rather than after a wait. */
@@ -255,7 +300,8 @@ public final class BrokerEnsemble implements Ensemble {
         }
     }
 
-    private void record(JobType type, GatherResult r) {
+    private void record(JobType type, GatherResult r, long startedMs) {
+        meters.timer("ml.api.gather", "job", type.wireName()).record(Duration.ofMillis(clock.millis() - startedMs));
         meters.summary("ml.api.members.used", "job", type.wireName()).record(r.used());
         meters.summary("ml.api.members.expected", "job", type.wireName()).record(r.expected());
     }
@@ -300,16 +346,26 @@ public final class BrokerEnsemble implements Ensemble {
         return Instant.ofEpochMilli(now + d.toMillis());
     }
 
-    private static String newModelId(long now) {
-        return "m-" + ID_TIME.format(Instant.ofEpochMilli(now)) + "-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+    /**
+     * The model a key names, in the one id form ({@link ModelIds}). A key that is itself such an id
+     * (clients such as {@code bin/mlctl} mint one per fit) is the id, on every api instance. Any other
+     * key is hashed into the suffix and the time is now; a retry finds the model of its first
+     * attempt by that suffix in presence (held, or in training), which every instance hears within
+     * a heartbeat of the first attempt's start.
+     */
+    String keyedModelId(String key, long now) {
+        if (ModelIds.isWellFormed(key)) {
+            return key;
+        }
+        String hex = keyHex(key);
+        return membership.findByIdSuffix(ModelIds.keySuffix(hex))
+                .orElseGet(() -> ModelIds.mintKeyed(Instant.ofEpochMilli(now), hex));
     }
 
-    /** The same key always names the same model, on every api instance. */
-    static String keyedModelId(String key) {
+    static String keyHex(String key) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return "m-k" + HexFormat.of().formatHex(h, 0, 8);
+            return HexFormat.of().formatHex(h, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

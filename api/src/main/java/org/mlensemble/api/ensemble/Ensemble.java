@@ -14,4 +14,10 @@ public interface Ensemble {
     CompletableFuture<PredictOutcome> predict(PredictCommand command);
 
     CompletableFuture<EvaluateOutcome> evaluate(EvaluateCommand command);
+
+    /** Removes every member of a model version: a job to every learner, gathered like a fit. */
+    CompletableFuture<ModelChange> delete(String modelId);
+
+    /** Pins (or unpins) a model version on every holder: retention keeps a pinned one. */
+    CompletableFuture<ModelChange> pin(String modelId, boolean pinned);
 }

@@ -12,6 +12,7 @@ import org.mlensemble.common.metrics.RegressionMetrics;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
@@ -23,8 +24,8 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/v1/ml-distributed")
 class EvaluateController {
 
-    /** The optional body. */
-    record EvaluateRequest(String modelId, Long deadlineMs, Integer quorum, Boolean weighted) {
+    /** The optional body; without {@code modelId}, the newest model of {@code dataset} is scored. */
+    record EvaluateRequest(String modelId, String dataset, Long deadlineMs, Integer quorum, Boolean weighted) {
     }
 
     private final Ensemble ensemble;
@@ -35,10 +36,14 @@ class EvaluateController {
         this.deadlines = deadlines;
     }
 
+    /** {@code modelId} and {@code dataset} may come in the query too, as for predict; the body's win. */
     @PostMapping("/evaluate")
-    CompletableFuture<Map<String, Object>> evaluate(@RequestBody(required = false) JsonNode body) {
+    CompletableFuture<Map<String, Object>> evaluate(@RequestBody(required = false) JsonNode body,
+            @RequestParam(name = "modelId", required = false) String queryModelId,
+            @RequestParam(name = "dataset", required = false) String queryDataset) {
         EvaluateRequest r = JsonBodies.bind(body, EvaluateRequest.class);
-        var command = new EvaluateCommand(r.modelId(),
+        var command = new EvaluateCommand(r.modelId() != null ? r.modelId() : queryModelId,
+                r.dataset() != null ? r.dataset() : queryDataset,
                 deadlines.deadline(r.deadlineMs(), deadlines.props().evaluateDeadline()), deadlines.quorum(r.quorum()),
                 Boolean.TRUE.equals(r.weighted()));
         return ensemble.evaluate(command).thenApply(EvaluateController::render);

@@ -1,13 +1,19 @@
 package org.mlensemble.api.fit;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.mlensemble.api.membership.LearnerView;
 import org.mlensemble.api.membership.Membership;
+import org.mlensemble.api.system.ApiProblem;
+import org.mlensemble.api.system.Deadlines;
 import org.mlensemble.common.messaging.MemberInfo;
+import org.mlensemble.common.messaging.ModelIds;
 import org.mlensemble.common.messaging.TrainingProgress;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -38,13 +44,37 @@ class FitStatusController {
     }
 
     private final Membership membership;
+    private final Clock clock;
+    private final Duration catchUp;
 
-    FitStatusController(Membership membership) {
+    FitStatusController(Membership membership, Clock clock, Deadlines deadlines) {
         this.membership = membership;
+        this.clock = clock;
+        this.catchUp = deadlines.props().fitCatchUp();
     }
 
+    /**
+     * A fit no learner has reported on is {@code pending} while its job may still be picked up: its
+     * id says when it was minted, and a job waits in a learner's queue for the catch-up window.
+     * Otherwise the id is unknown (404), or names a model that was removed (404 saying when).
+     */
     @GetMapping("/{modelId}")
     FitStatus status(@PathVariable String modelId) {
+        FitStatus status = progress(modelId);
+        if ("pending".equals(status.state())) {
+            boolean recent = ModelIds.mintedAt(modelId)
+                    .map(at -> !at.isBefore(clock.instant().minus(catchUp).minusSeconds(1))).orElse(false);
+            if (!recent) {
+                throw membership.removal(modelId).map(ApiProblem::removedModel).orElseGet(() -> new ApiProblem(
+                        HttpStatus.NOT_FOUND, "Unknown fit job", "No learner knows a fit of model '" + modelId
+                                + "', and it was not started within the last " + catchUp + "; GET /v1/ml-distributed"
+                                + "/models lists the models."));
+            }
+        }
+        return status;
+    }
+
+    private FitStatus progress(String modelId) {
         List<MemberStatus> members = new ArrayList<>();
         int trained = 0;
         int failed = 0;

@@ -90,6 +90,7 @@ public final class ScatterGather implements AutoCloseable {
     /** Replies from a learner the gather did not send the job to. */
     private final Counter unexpected;
     private final Identities identities;
+    private final String connectionName;
 
     public ScatterGather(ConnectionFactory factory, Topology topology, int channelCount, Clock clock,
             MeterRegistry meters) {
@@ -104,6 +105,13 @@ public final class ScatterGather implements AutoCloseable {
      */
     public ScatterGather(ConnectionFactory factory, Topology topology, int channelCount, Clock clock,
             MeterRegistry meters, Supplier<Set<String>> liveLearners, Identities identities) {
+        this(factory, topology, channelCount, clock, meters, liveLearners, identities, "api");
+    }
+
+    /** @param instanceName names the connection in the broker's UI: {@code <instanceName> scatter-gather} */
+    public ScatterGather(ConnectionFactory factory, Topology topology, int channelCount, Clock clock,
+            MeterRegistry meters, Supplier<Set<String>> liveLearners, Identities identities, String instanceName) {
+        this.connectionName = instanceName + " scatter-gather";
         this.factory = factory;
         this.identities = identities;
         this.topology = topology;
@@ -279,7 +287,7 @@ public final class ScatterGather implements AutoCloseable {
                 return c;
             }
             try {
-                c = factory.newConnection("api-scatter-gather");
+                c = factory.newConnection(connectionName);
             } catch (TimeoutException e) {
                 throw new IOException("timed out connecting to the broker", e);
             }

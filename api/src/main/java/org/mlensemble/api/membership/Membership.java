@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,9 +13,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.mlensemble.common.messaging.ColumnSet;
 import org.mlensemble.common.messaging.Heartbeat;
 import org.mlensemble.common.messaging.MemberInfo;
+import org.mlensemble.common.messaging.ModelRemoval;
 
 /**
  * This api instance's view of the cluster, rebuilt from learner heartbeats alone. Any instance
@@ -29,6 +34,19 @@ public final class Membership {
     private final Duration liveness;
     private final Duration forgetAfter;
     private volatile long firstHeardAt = -1;
+    /** Bumped by every heartbeat applied: the model view below is rebuilt after one. */
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+    private volatile ModelsView modelsView;
+
+    private record ModelsView(long version, long builtAt, List<ModelView> models) {
+    }
+
+    /**
+     * How long the model view is reused while no heartbeat arrives. A predict without a model id
+     * reads it on every request; liveness, the only thing that changes without a heartbeat, moves
+     * in seconds.
+     */
+    private static final long MODELS_VIEW_MS = 100;
 
     public Membership(Clock clock, Duration liveness, Duration forgetAfter) {
         this.clock = clock;
@@ -58,6 +76,9 @@ public final class Membership {
             }
             return new Seen(hb, now);
         });
+        if (applied[0]) {
+            version.incrementAndGet();
+        }
         return applied[0];
     }
 
@@ -97,8 +118,23 @@ public final class Membership {
 
     /** Every model version held by a known learner, newest first. */
     public List<ModelView> models() {
+        long now = clock.millis();
+        long v = version.get();
+        ModelsView cached = modelsView;
+        if (cached != null && cached.version() == v && now - cached.builtAt() >= 0
+                && now - cached.builtAt() < MODELS_VIEW_MS) {
+            return cached.models();
+        }
+        List<ModelView> built = buildModels();
+        modelsView = new ModelsView(v, now, built);
+        return built;
+    }
+
+    private List<ModelView> buildModels() {
         Map<String, List<MemberInfo>> byModel = new LinkedHashMap<>();
         Map<String, Set<String>> liveHolders = new LinkedHashMap<>();
+        Set<String> pinned = new HashSet<>();
+        Map<String, Set<String>> columns = new HashMap<>();
         for (LearnerView l : learners()) {
             for (MemberInfo m : l.members()) {
                 byModel.computeIfAbsent(m.modelId(), k -> new ArrayList<>()).add(m);
@@ -106,16 +142,42 @@ public final class Membership {
                     liveHolders.computeIfAbsent(m.modelId(), k -> new LinkedHashSet<>()).add(l.learnerId());
                 }
             }
+            pinned.addAll(l.pinned());
+            for (ColumnSet set : l.columnSets()) {
+                set.modelIds().forEach(id -> columns.computeIfAbsent(id, k -> new TreeSet<>()).addAll(set.columns()));
+            }
         }
         List<ModelView> out = new ArrayList<>();
         byModel.forEach((id, members) -> out.add(ModelView.of(id, members,
-                liveHolders.getOrDefault(id, Set.of()))));
+                liveHolders.getOrDefault(id, Set.of()), pinned.contains(id),
+                columns.containsKey(id) ? List.copyOf(columns.get(id)) : null)));
         out.sort(Comparator.comparingLong(ModelView::createdAt).reversed().thenComparing(ModelView::modelId));
-        return out;
+        return List.copyOf(out);
     }
 
     public Optional<ModelView> model(String modelId) {
         return models().stream().filter(m -> m.modelId().equals(modelId)).findFirst();
+    }
+
+    /**
+     * Why no known learner holds {@code modelId} any more, when one of them remembers removing it:
+     * the latest removal among the known learners. Empty while any known learner still holds it.
+     */
+    public Optional<ModelRemoval> removal(String modelId) {
+        List<LearnerView> all = learners();
+        if (all.stream().anyMatch(l -> l.members().stream().anyMatch(m -> m.modelId().equals(modelId)))) {
+            return Optional.empty();
+        }
+        return all.stream().flatMap(l -> l.removed().stream()).filter(r -> r.modelId().equals(modelId))
+                .max(Comparator.comparingLong(ModelRemoval::removedAt));
+    }
+
+    /** The id of a model held or in training whose id ends with {@code suffix}, if any. */
+    public Optional<String> findByIdSuffix(String suffix) {
+        return learners().stream()
+                .flatMap(l -> java.util.stream.Stream.concat(l.members().stream().map(MemberInfo::modelId),
+                        l.training().stream().map(t -> t.modelId())))
+                .filter(id -> id.endsWith(suffix)).findFirst();
     }
 
     /** The newest model version that some live learner holds, else the newest known at all. */

@@ -2,14 +2,21 @@ package org.mlensemble.api.membership;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.mlensemble.api.ensemble.Ensemble;
+import org.mlensemble.api.ensemble.ModelChange;
 import org.mlensemble.api.system.ApiProblem;
-import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The cluster as presence shows it: learners and model versions. Any api instance answers the same. */
+/**
+ * The cluster as presence shows it: learners and model versions, and the model lifecycle (delete,
+ * pin). Any api instance answers the same.
+ */
 @RestController
 @RequestMapping("/v1/ml-distributed")
 class MembershipController {
@@ -24,13 +31,15 @@ class MembershipController {
      */
     record ModelSummary(String modelId, String dataset, String target, String algorithm, Map<String, Object> params,
             long seed, long createdAt, int members, int liveMembers, List<String> holders, int shards,
-            int liveShards) {
+            int liveShards, boolean pinned) {
     }
 
     private final Membership membership;
+    private final Ensemble ensemble;
 
-    MembershipController(Membership membership) {
+    MembershipController(Membership membership, Ensemble ensemble) {
         this.membership = membership;
+        this.ensemble = ensemble;
     }
 
     @GetMapping("/learners")
@@ -43,13 +52,29 @@ class MembershipController {
         return membership.models().stream().map(m -> new ModelSummary(m.modelId(), m.dataset(), m.target(),
                 m.algorithm(), m.params(), m.seed(), m.createdAt(), m.holders().size(), m.liveHolders().size(),
                 m.holders(), m.expected(),
-                (int) m.shards().values().stream().filter(sh -> !sh.liveHolders().isEmpty()).count())).toList();
+                (int) m.shards().values().stream().filter(sh -> !sh.liveHolders().isEmpty()).count(), m.pinned()))
+                .toList();
     }
 
     @GetMapping("/models/{modelId}")
     ModelView model(@PathVariable String modelId) {
-        return membership.model(modelId).orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "Unknown model",
-                "No known learner holds model '" + modelId + "'."));
+        return membership.model(modelId).orElseThrow(() -> membership.removal(modelId).map(ApiProblem::removedModel)
+                .orElseGet(() -> ApiProblem.unknownModel(modelId)));
+    }
+
+    @DeleteMapping("/models/{modelId}")
+    CompletableFuture<ModelChange> delete(@PathVariable String modelId) {
+        return ensemble.delete(modelId);
+    }
+
+    @PutMapping("/models/{modelId}/pin")
+    CompletableFuture<ModelChange> pin(@PathVariable String modelId) {
+        return ensemble.pin(modelId, true);
+    }
+
+    @DeleteMapping("/models/{modelId}/pin")
+    CompletableFuture<ModelChange> unpin(@PathVariable String modelId) {
+        return ensemble.pin(modelId, false);
     }
 
     /** A broker-free endpoint: the HTTP floor of the benchmarks. */

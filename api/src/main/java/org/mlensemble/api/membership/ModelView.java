@@ -1,5 +1,6 @@
 package org.mlensemble.api.membership;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -17,10 +18,13 @@ import org.mlensemble.common.messaging.MemberInfo;
  * @param liveHolders  those that are alive now
  * @param shards       every shard of the model (from all known holders, alive or not), sorted, with
  *                     the learners that hold it and those of them alive now
+ * @param pinned       some holder keeps it whatever retention says
+ * @param columns      the columns a predict may name (features, target, ignored), sorted; null when
+ *                     the holders do not say
  */
 public record ModelView(String modelId, String dataset, String target, String algorithm, Map<String, Object> params,
         long seed, long createdAt, List<String> holders, Set<String> liveHolders, List<MemberInfo> members,
-        Map<String, ShardView> shards) {
+        Map<String, ShardView> shards, boolean pinned, @JsonInclude(JsonInclude.Include.NON_NULL) List<String> columns) {
 
     /**
      * One shard of a model.
@@ -35,15 +39,23 @@ public record ModelView(String modelId, String dataset, String target, String al
     public ModelView(String modelId, String dataset, String target, String algorithm, Map<String, Object> params,
             long seed, long createdAt, List<String> holders, Set<String> liveHolders, List<MemberInfo> members) {
         this(modelId, dataset, target, algorithm, params, seed, createdAt, holders, liveHolders, members,
-                shards(members, liveHolders));
+                shards(members, liveHolders), false, null);
     }
 
-    static ModelView of(String modelId, List<MemberInfo> members, Set<String> liveHolders) {
+    static ModelView of(String modelId, List<MemberInfo> members, Set<String> liveHolders, boolean pinned,
+            List<String> columns) {
         List<MemberInfo> sorted = members.stream().sorted(Comparator.comparing(MemberInfo::learnerId)).toList();
         MemberInfo first = sorted.get(0);
         long created = sorted.stream().mapToLong(MemberInfo::createdAt).min().orElse(first.createdAt());
+        Set<String> live = Set.copyOf(liveHolders);
         return new ModelView(modelId, first.dataset(), first.target(), first.algorithm(), first.params(), first.seed(),
-                created, sorted.stream().map(MemberInfo::learnerId).toList(), Set.copyOf(liveHolders), sorted);
+                created, sorted.stream().map(MemberInfo::learnerId).toList(), live, sorted, shards(sorted, live),
+                pinned, columns);
+    }
+
+    /** True when a predict naming {@code requested} columns can be served: unknown columns count as fitting. */
+    public boolean accepts(java.util.Collection<String> requested) {
+        return columns == null || columns.containsAll(requested);
     }
 
     /** The members the ensemble expects: one per shard. */

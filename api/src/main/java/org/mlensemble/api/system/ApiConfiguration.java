@@ -54,6 +54,18 @@ class ApiConfiguration {
         return new Declarables(jobs, presence, BindingBuilder.bind(presenceQueue).to(presence));
     }
 
+    /** Registered with Spring's JSON mapper: no {@code "NaN"} strings in numeric fields. */
+    @Bean
+    tools.jackson.databind.JacksonModule finiteNumbers() {
+        return FiniteNumbers.module();
+    }
+
+    /** Spring's connection (presence, topology) as the broker's UI shows it: {@code api-1 presence}. */
+    @Bean
+    org.springframework.amqp.rabbit.connection.ConnectionNameStrategy connectionNames(ApiProperties props) {
+        return factory -> props.instanceName() + " presence";
+    }
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -68,7 +80,7 @@ class ApiConfiguration {
     ScatterGather scatterGather(CachingConnectionFactory connections, Topology topology, ApiProperties props,
             Clock clock, MeterRegistry meters, Membership membership, Identities identities) {
         ScatterGather sg = new ScatterGather(connections.getRabbitConnectionFactory(), topology,
-                props.replyChannels(), clock, meters, membership::live, identities);
+                props.replyChannels(), clock, meters, membership::live, identities, props.instanceName());
         sg.connect();
         return sg;
     }

@@ -2,6 +2,7 @@ package org.mlensemble.api.system;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.mlensemble.common.learning.RequestDefaults;
@@ -29,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  * @param sessionLifetime   how long a dashboard sign-in lasts
  * @param batching          how concurrent predicts of one model share jobs
  * @param datasets          dataset uploads
+ * @param instanceName      this instance's name, as the broker's management UI shows its connections
+ *                          ({@code api-1 scatter-gather}); bin/mlcluster passes api-1, api-2
  */
 @Validated
 @ConfigurationProperties("ml.api")
@@ -47,7 +50,8 @@ public record ApiProperties(
         String apiKey,
         @DefaultValue("12h") @NotNull Duration sessionLifetime,
         @DefaultValue @NotNull @Valid Batching batching,
-        @DefaultValue @NotNull @Valid Datasets datasets) {
+        @DefaultValue @NotNull @Valid Datasets datasets,
+        @DefaultValue("api") @NotBlank String instanceName) {
 
     /**
      * Dataset uploads ({@code POST /v1/ml-distributed/datasets/{name}}), which have their own body

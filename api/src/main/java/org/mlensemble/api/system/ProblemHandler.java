@@ -40,7 +40,9 @@ class ProblemHandler {
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> problem(ApiProblem e, HttpServletRequest request) {
-        return respond(e.status(), e.title(), e.getMessage(), request);
+        ResponseEntity<ProblemDetail> out = respond(e.status(), e.title(), e.getMessage(), request);
+        e.properties().forEach(out.getBody()::setProperty);
+        return out;
     }
 
     @ExceptionHandler(CompletionException.class)
@@ -77,9 +79,27 @@ class ProblemHandler {
         return respond(HttpStatus.BAD_REQUEST, "Malformed JSON", "The body is not valid JSON: " + why, request);
     }
 
-    @ExceptionHandler({MethodArgumentTypeMismatchException.class, MissingServletRequestParameterException.class})
-    ResponseEntity<ProblemDetail> badParameter(Exception e, HttpServletRequest request) {
-        return respond(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage(), request);
+    /** A query or path parameter of the wrong type: named, with what was expected and what came. */
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> badParameter(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+        Class<?> type = e.getRequiredType();
+        String expected = type == null ? "a different value"
+                : Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class
+                        ? (type == Double.class || type == double.class ? "a number" : "a whole number")
+                        : type == Boolean.class || type == boolean.class ? "true or false" : "a " + type.getSimpleName();
+        String value = String.valueOf(e.getValue());
+        if (value.length() > 100) {
+            value = value.substring(0, 100) + "...";
+        }
+        return respond(HttpStatus.BAD_REQUEST, "Bad request", "Parameter '" + e.getName() + "' must be " + expected
+                + ", got '" + value + "'.", request);
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<ProblemDetail> missingParameter(MissingServletRequestParameterException e,
+            HttpServletRequest request) {
+        return respond(HttpStatus.BAD_REQUEST, "Bad request", "Parameter '" + e.getParameterName() + "' is required.",
+                request);
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
@@ -90,7 +110,15 @@ class ProblemHandler {
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
-        return respond(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed", e.getMessage(), request);
+        ResponseEntity<ProblemDetail> out = respond(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed",
+                request.getMethod() + " is not supported here" + (e.getSupportedHttpMethods() == null ? "."
+                        : "; use " + String.join(", ", e.getSupportedMethods()) + "."), request);
+        if (e.getSupportedHttpMethods() == null) {
+            return out;
+        }
+        return ResponseEntity.status(out.getStatusCode()).headers(out.getHeaders())
+                .allow(e.getSupportedHttpMethods().toArray(org.springframework.http.HttpMethod[]::new))
+                .body(out.getBody());
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
@@ -119,6 +147,7 @@ class ProblemHandler {
             HttpServletRequest request) {
         ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
         pd.setTitle(title);
+        pd.setType(URI.create(ApiProblem.typeOf(title)));
         pd.setInstance(URI.create(request.getRequestURI()));
         return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
                 .body(pd);

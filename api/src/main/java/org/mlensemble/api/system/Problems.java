@@ -15,7 +15,7 @@ final class Problems {
     static void write(HttpServletResponse response, int status, String title, String detail, String instance)
             throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
+        body.put("type", ApiProblem.typeOf(title));
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);

@@ -72,7 +72,7 @@ class RequestMetricsFilter extends OncePerRequestFilter {
 
     private void record(Timer.Sample sample, String endpoint, int status) {
         sample.stop(Timer.builder("ml.api.requests").tag("endpoint", endpoint).tag("status", Integer.toString(status))
-                .publishPercentileHistogram(false).register(meters));
+                .register(meters));
     }
 
     /** A small, fixed set of tag values: never the raw path, which holds model ids. */

@@ -80,4 +80,31 @@ class BrokerEnsembleTest {
         assertThat(meters.find("ml.api.replies.hedged").counter()).isNotNull()
                 .satisfies(c -> assertThat(c.count()).isZero());
     }
+
+    @Test
+    void aKeyInTheIdFormIsTheModelIdAndAnyOtherKeyIsHashedIntoTheSameTimeSortableForm() {
+        long now = java.time.Instant.parse("2026-12-01T05:02:34Z").toEpochMilli();
+
+        assertThat(ensemble.keyedModelId("m-20261201-050234-7132e9", now)).isEqualTo("m-20261201-050234-7132e9");
+        String keyed = ensemble.keyedModelId("nightly-1", now);
+        assertThat(keyed).matches("m-20261201-050234-k[0-9a-f]{16}");
+        assertThat(org.mlensemble.common.messaging.ModelIds.isWellFormed(keyed)).isTrue();
+    }
+
+    @Test
+    void aRetryWithTheSameKeyFindsTheFirstAttemptsModelInPresence() {
+        long first = java.time.Instant.parse("2026-12-01T05:02:34Z").toEpochMilli();
+        String id = ensemble.keyedModelId("nightly-1", first);
+        membership.onHeartbeat(Heartbeats.of("learner-2", "B", "i-2", 2, "m-1", id));
+
+        assertThat(ensemble.keyedModelId("nightly-1", first + 60_000)).isEqualTo(id);
+    }
+
+    @Test
+    void deletingOrPinningAnUnknownModelIsA404BeforeAnythingIsSent() {
+        assertThat(assertThrows(ApiProblem.class, () -> ensemble.delete("m-nope")).status())
+                .isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(assertThrows(ApiProblem.class, () -> ensemble.pin("m-nope", true)).status())
+                .isEqualTo(HttpStatus.NOT_FOUND);
+    }
 }

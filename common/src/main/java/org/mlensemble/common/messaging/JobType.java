@@ -5,10 +5,11 @@ import java.util.Optional;
 
 /**
  * The jobs a learner understands: the three of the ensemble, and storing or deleting an uploaded
- * dataset ({@link StoreDatasetJob}, {@link DeleteDatasetJob}).
+ * dataset ({@link StoreDatasetJob}, {@link DeleteDatasetJob}), and deleting or pinning a model version
+ * ({@link DeleteModelJob}, {@link PinModelJob}).
  */
 public enum JobType {
-    FIT, PREDICT, EVALUATE, STORE_DATASET, DELETE_DATASET;
+    FIT, PREDICT, EVALUATE, STORE_DATASET, DELETE_DATASET, DELETE_MODEL, PIN_MODEL;
 
     public String wireName() {
         return name().toLowerCase();

@@ -39,7 +39,10 @@ final class StreamPartSource implements PartSource {
     private final ConnectionFactory factory;
     private final Predicate<String> trustedPublisher;
 
-    StreamPartSource(ConnectionFactory factory, Predicate<String> trustedPublisher) {
+    private final String learnerId;
+
+    StreamPartSource(ConnectionFactory factory, Predicate<String> trustedPublisher, String learnerId) {
+        this.learnerId = learnerId;
         this.factory = factory;
         this.trustedPublisher = trustedPublisher;
     }
@@ -49,7 +52,7 @@ final class StreamPartSource implements PartSource {
         long deadline = System.nanoTime() + timeout.toNanos();
         Connection connection;
         try {
-            connection = factory.newConnection("learner-dataset-" + stream);
+            connection = factory.newConnection(learnerId + " dataset " + stream);
         } catch (TimeoutException e) {
             throw new IOException("timed out connecting to the broker", e);
         }

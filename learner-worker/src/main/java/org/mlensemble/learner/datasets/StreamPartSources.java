@@ -11,6 +11,11 @@ public final class StreamPartSources {
 
     /** @param trustedPublisher which {@code user_id} may write a dataset stream: the api users */
     public static PartSource of(ConnectionFactory factory, Predicate<String> trustedPublisher) {
-        return new StreamPartSource(factory, trustedPublisher);
+        return of(factory, trustedPublisher, "learner");
+    }
+
+    /** @param learnerId names the connections in the broker's UI: {@code learner-3 dataset <stream>} */
+    public static PartSource of(ConnectionFactory factory, Predicate<String> trustedPublisher, String learnerId) {
+        return new StreamPartSource(factory, trustedPublisher, learnerId);
     }
 }

@@ -3,6 +3,7 @@ package org.mlensemble.learner.jobs;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.mlensemble.common.messaging.DeleteDatasetJob;
+import org.mlensemble.common.messaging.DeleteModelJob;
 import org.mlensemble.common.messaging.EvaluateJob;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.Headers;
@@ -12,6 +13,7 @@ import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MalformedMessageException;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.Names;
+import org.mlensemble.common.messaging.PinModelJob;
 import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.common.messaging.ReplyStatus;
 import org.mlensemble.common.messaging.StoreDatasetJob;
@@ -97,6 +99,8 @@ class JobListener {
                     case EVALUATE -> delayed(() -> learner.evaluate(validEvaluate(message.getBody())));
                     case STORE_DATASET -> announced(datasets.store(validStore(message.getBody())));
                     case DELETE_DATASET -> announced(datasets.delete(validDelete(message.getBody())));
+                    case DELETE_MODEL -> announced(learner.deleteModel(validDeleteModel(message.getBody())));
+                    case PIN_MODEL -> announced(learner.pin(validPin(message.getBody())));
                 };
             } catch (OutOfMemoryError e) {
                 // Everything the job allocated is garbage once this frame is gone. Rethrown, the
@@ -184,6 +188,22 @@ class JobListener {
         DeleteDatasetJob job = MessageCodec.decode(body, DeleteDatasetJob.class);
         if (job.dataset() == null) {
             throw new MalformedMessageException("delete-dataset job without dataset");
+        }
+        return job;
+    }
+
+    private static DeleteModelJob validDeleteModel(byte[] body) {
+        DeleteModelJob job = MessageCodec.decode(body, DeleteModelJob.class);
+        if (!Names.isSafeName(job.modelId())) {
+            throw new MalformedMessageException("delete-model job without a valid modelId");
+        }
+        return job;
+    }
+
+    private static PinModelJob validPin(byte[] body) {
+        PinModelJob job = MessageCodec.decode(body, PinModelJob.class);
+        if (!Names.isSafeName(job.modelId())) {
+            throw new MalformedMessageException("pin-model job without a valid modelId");
         }
         return job;
     }

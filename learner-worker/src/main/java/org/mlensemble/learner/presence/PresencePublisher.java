@@ -117,7 +117,10 @@ public class PresencePublisher implements SmartLifecycle {
     public void start() {
         startedAt = clock.millis();
         sync.whenDone(this::announce);
-        task = scheduler.scheduleAtFixedRate(() -> publish(false), props.heartbeatInterval());
+        task = scheduler.scheduleAtFixedRate(() -> {
+            learner.enforceRetention();
+            publish(false);
+        }, props.heartbeatInterval());
     }
 
     @Override

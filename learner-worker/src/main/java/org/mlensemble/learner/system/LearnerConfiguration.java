@@ -100,6 +100,12 @@ class LearnerConfiguration {
         });
     }
 
+    /** Spring's connection (jobs, replies, heartbeats, sync) as the broker's UI shows it: {@code learner-3}. */
+    @Bean
+    org.springframework.amqp.rabbit.connection.ConnectionNameStrategy connectionNames(LearnerProperties props) {
+        return factory -> props.id();
+    }
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -107,7 +113,8 @@ class LearnerConfiguration {
 
     @Bean
     Learner learner(LearnerProperties props, TrainingProperties training, Clock clock) {
-        var settings = new Learner.Settings(props.id(), props.shard(), props.dataDir(), props.retention());
+        var settings = new Learner.Settings(props.id(), props.shard(), props.dataDir(), props.retention(),
+                props.retentionMaxAge(), props.removalsKept());
         var trainer = new MemberTrainer(clock, training.effectiveThreads(Runtime.getRuntime().availableProcessors()));
         Learner learner = new Learner(settings, new MemberStore(props.memberDir()), trainer, clock);
         learner.loadPersisted();
@@ -125,7 +132,7 @@ class LearnerConfiguration {
     DatasetJobs datasetJobs(LearnerProperties props, DatasetStore store, CachingConnectionFactory connections,
             Identities identities, Clock clock) {
         return new DatasetJobs(props.id(), props.shard(), store,
-                StreamPartSources.of(connections.getRabbitConnectionFactory(), identities::isApi),
+                StreamPartSources.of(connections.getRabbitConnectionFactory(), identities::isApi, props.id()),
                 props.datasetReadTimeout(), clock);
     }
 }

@@ -5,6 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +16,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mlensemble.common.features.DataException;
 import org.mlensemble.common.learning.InvalidParamsException;
+import org.mlensemble.common.messaging.ColumnSet;
+import org.mlensemble.common.messaging.DeleteModelJob;
 import org.mlensemble.common.messaging.EvaluateJob;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.Heartbeat;
 import org.mlensemble.common.messaging.JobReply;
 import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MemberInfo;
+import org.mlensemble.common.messaging.ModelRemoval;
 import org.mlensemble.common.messaging.Names;
+import org.mlensemble.common.messaging.PinModelJob;
 import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.common.messaging.ReplyStatus;
 import org.mlensemble.common.messaging.TrainingProgress;
@@ -37,9 +45,17 @@ public final class Learner {
     private static final Logger log = LoggerFactory.getLogger(Learner.class);
 
     /**
-     * @param retention how many model versions to keep; older ones are deleted from memory and disk
+     * @param retention   how many model versions to keep; older ones are deleted from memory and disk
+     * @param maxAge      versions trained longer ago than this are deleted too ({@link Duration#ZERO}: no limit)
+     * @param removalsKept how many removals to remember, so that a 404 can say when and why
      */
-    public record Settings(String learnerId, String shard, Path dataDir, int retention) {
+    public record Settings(String learnerId, String shard, Path dataDir, int retention, Duration maxAge,
+            int removalsKept) {
+
+        /** Retention by count only, remembering the last 50 removals. */
+        public Settings(String learnerId, String shard, Path dataDir, int retention) {
+            this(learnerId, shard, dataDir, retention, Duration.ZERO, 50);
+        }
     }
 
     private final Settings settings;
@@ -51,6 +67,10 @@ public final class Learner {
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<JobReply>> fitsInFlight = new ConcurrentHashMap<>();
     private final Map<String, TrainingProgress> progress = new ConcurrentHashMap<>();
+    private final Set<String> pinned = ConcurrentHashMap.newKeySet();
+    /** Newest first; guarded by itself. */
+    private final Deque<ModelRemoval> removals = new ArrayDeque<>();
+    private final Map<String, List<String>> columnsOf = new ConcurrentHashMap<>();
     private final TestSetCache testSets = new TestSetCache();
     private volatile List<MemberStore.LoadFailure> loadFailures = List.of();
 
@@ -67,7 +87,15 @@ public final class Learner {
         MemberStore.Loaded loaded = store.loadAll();
         for (Member m : loaded.members()) {
             members.put(m.info().modelId(), m);
+            if (store.pinned(m.info().modelId())) {
+                pinned.add(m.info().modelId());
+            }
         }
+        synchronized (removals) {
+            removals.clear();
+            store.loadRemovals().stream().limit(settings.removalsKept()).forEach(removals::addLast);
+        }
+        prune();
         for (MemberStore.LoadFailure f : loaded.failures()) {
             log.warn("skipped stored member {}: {}", f.folder(), f.reason());
         }
@@ -115,6 +143,7 @@ public final class Learner {
             setProgress(modelId, "saving", 90, null);
             store.save(member);
             members.put(modelId, member);
+            forgetRemoval(modelId);
             prune();
             setProgress(modelId, "done", 100, null);
             log.info("trained {} on shard {}: {} rows, {} ms", modelId, settings.shard(), member.info().rows(),
@@ -192,7 +221,120 @@ public final class Learner {
         // finished fits stay visible for a minute so that status pollers see how they ended
         progress.values().removeIf(p -> p.percent() >= 100 && now - p.updatedAt() > 60_000);
         return new Heartbeat(settings.learnerId(), settings.shard(), instanceId, now, startedAt,
-                infos, List.copyOf(progress.values()), leaving, loadFailures.size());
+                infos, List.copyOf(progress.values()), leaving, loadFailures.size())
+                .withLifecycle(pinned.stream().filter(members::containsKey).sorted().toList(), removals(),
+                        columnSets());
+    }
+
+    /**
+     * Removes this learner's member of {@code modelId} from memory and disk, and remembers when.
+     * Idempotent: a member not held answers {@code NO_MODEL}, and nothing changes.
+     */
+    public JobReply deleteModel(DeleteModelJob job) {
+        Member removed = members.remove(job.modelId());
+        if (removed == null) {
+            return JobReply.of(settings.learnerId(), settings.shard(), JobType.DELETE_MODEL, job.modelId(),
+                    ReplyStatus.NO_MODEL, null);
+        }
+        pinned.remove(job.modelId());
+        columnsOf.remove(job.modelId());
+        store.delete(job.modelId());
+        remember(new ModelRemoval(job.modelId(), ModelRemoval.DELETED, clock.millis()));
+        log.info("deleted model {}", job.modelId());
+        return new JobReply(settings.learnerId(), settings.shard(), JobType.DELETE_MODEL, job.modelId(),
+                ReplyStatus.OK, null, null, null, removed.info(), 0);
+    }
+
+    /** Pins or unpins this learner's member of {@code modelId}; {@code NO_MODEL} when not held. */
+    public JobReply pin(PinModelJob job) {
+        Member held = members.get(job.modelId());
+        if (held == null) {
+            return JobReply.of(settings.learnerId(), settings.shard(), JobType.PIN_MODEL, job.modelId(),
+                    ReplyStatus.NO_MODEL, null);
+        }
+        try {
+            store.pin(job.modelId(), job.pinned());
+        } catch (UncheckedIOException e) {
+            return JobReply.of(settings.learnerId(), settings.shard(), JobType.PIN_MODEL, job.modelId(),
+                    ReplyStatus.FAILED, e.getMessage());
+        }
+        if (job.pinned()) {
+            pinned.add(job.modelId());
+        } else {
+            pinned.remove(job.modelId());
+            prune();
+        }
+        return new JobReply(settings.learnerId(), settings.shard(), JobType.PIN_MODEL, job.modelId(),
+                ReplyStatus.OK, null, null, null, held.info(), 0);
+    }
+
+    /** True when this learner's member of {@code modelId} is pinned. */
+    public boolean pinned(String modelId) {
+        return pinned.contains(modelId) && members.containsKey(modelId);
+    }
+
+    /** The removals remembered, newest first. */
+    public List<ModelRemoval> removals() {
+        synchronized (removals) {
+            return List.copyOf(removals);
+        }
+    }
+
+    /**
+     * Applies retention by age, which time alone triggers: called with every scheduled heartbeat.
+     * Retention by count is applied whenever a member arrives.
+     */
+    public void enforceRetention() {
+        if (!settings.maxAge().isZero()) {
+            prune();
+        }
+    }
+
+    private List<ColumnSet> columnSets() {
+        Map<List<String>, List<String>> byColumns = new java.util.LinkedHashMap<>();
+        for (Member m : members.values()) {
+            List<String> columns = columnsOf.computeIfAbsent(m.info().modelId(), id -> acceptedColumns(m));
+            byColumns.computeIfAbsent(columns, k -> new java.util.ArrayList<>()).add(m.info().modelId());
+        }
+        columnsOf.keySet().retainAll(members.keySet());
+        return byColumns.entrySet().stream().map(e -> new ColumnSet(e.getKey(), e.getValue().stream().sorted().toList()))
+                .toList();
+    }
+
+    /** What a predict may name: the features, the target and the ignored columns, sorted. */
+    private static List<String> acceptedColumns(Member m) {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>(m.encoding().featureColumns());
+        if (m.encoding().target() != null) {
+            out.add(m.encoding().target());
+        }
+        if (m.encoding().ignored() != null) {
+            out.addAll(m.encoding().ignored());
+        }
+        return List.copyOf(out);
+    }
+
+    private void remember(ModelRemoval removal) {
+        List<ModelRemoval> snapshot;
+        synchronized (removals) {
+            removals.removeIf(r -> r.modelId().equals(removal.modelId()));
+            removals.addFirst(removal);
+            while (removals.size() > settings.removalsKept()) {
+                removals.removeLast();
+            }
+            snapshot = List.copyOf(removals);
+        }
+        store.saveRemovals(snapshot);
+    }
+
+    private void forgetRemoval(String modelId) {
+        List<ModelRemoval> snapshot;
+        synchronized (removals) {
+            if (!removals.removeIf(r -> r.modelId().equals(modelId))) {
+                return;
+            }
+            snapshot = List.copyOf(removals);
+        }
+        store.saveRemovals(snapshot);
     }
 
     /** True when this learner holds a member of {@code modelId}. */
@@ -260,7 +402,7 @@ public final class Learner {
                     info.algorithm(), info.params(), info.seed(), info.sampling(), info.createdAt(),
                     info.trainedAt(), info.rows(), info.features(), info.trainMs(), info.holdoutRmse(),
                     provenance);
-        }, id -> members.containsKey(id) || fitsInFlight.containsKey(id));
+        }, id -> members.containsKey(id) || fitsInFlight.containsKey(id) || deletedHere(id));
         if (installed == null) {
             return false;
         }
@@ -268,6 +410,13 @@ public final class Learner {
         prune();
         log.info("copied member {} from {}", installed.info().modelId(), fromPeer);
         return true;
+    }
+
+    /** True when this learner deleted {@code modelId} on request: a replica's copy is not taken back. */
+    private boolean deletedHere(String modelId) {
+        synchronized (removals) {
+            return removals.stream().anyMatch(r -> r.modelId().equals(modelId) && ModelRemoval.DELETED.equals(r.cause()));
+        }
     }
 
     public int memberCount() {
@@ -282,15 +431,28 @@ public final class Learner {
      * Keeps the {@code retention} members trained last, by the training learner's own clock
      * ({@code trainedAt}; a copy keeps its replica's), never by the job's {@code createdAt}: that
      * time comes in the message, and a job dated in the future would otherwise make every real
-     * member look older than it and have them all deleted.
+     * member look older than it and have them all deleted. Members older than {@code maxAge} go
+     * too. Pinned members are kept and do not count against the retention.
      */
-    private void prune() {
+    private synchronized void prune() {
+        long now = clock.millis();
         List<MemberInfo> byAge = members.values().stream().map(Member::info)
+                .filter(i -> !pinned.contains(i.modelId()))
                 .sorted(Comparator.comparingLong(MemberInfo::trainedAt).reversed()).toList();
-        for (MemberInfo old : byAge.subList(Math.min(settings.retention(), byAge.size()), byAge.size())) {
-            members.remove(old.modelId());
-            store.delete(old.modelId());
-            log.info("pruned model {} (retention {})", old.modelId(), settings.retention());
+        for (int k = 0; k < byAge.size(); k++) {
+            MemberInfo info = byAge.get(k);
+            String cause = k >= settings.retention() ? ModelRemoval.RETENTION_COUNT
+                    : !settings.maxAge().isZero() && now - info.trainedAt() > settings.maxAge().toMillis()
+                            ? ModelRemoval.RETENTION_AGE : null;
+            if (cause == null) {
+                continue;
+            }
+            members.remove(info.modelId());
+            columnsOf.remove(info.modelId());
+            store.delete(info.modelId());
+            remember(new ModelRemoval(info.modelId(), cause, now));
+            log.info("pruned model {} ({}: keeps {} versions{})", info.modelId(), cause, settings.retention(),
+                    settings.maxAge().isZero() ? "" : " trained within " + settings.maxAge());
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.mlensemble.common.features.FeatureEncoding;
 import org.mlensemble.common.messaging.MemberInfo;
 import org.mlensemble.common.messaging.MessageCodec;
+import org.mlensemble.common.messaging.ModelRemoval;
 
 /**
  * Members on disk, one folder per model version: the model in its library's own format
@@ -24,6 +25,10 @@ public final class MemberStore {
 
     static final String MODEL_FILE = TribuoRegression.FILE;
     static final String META_FILE = "member.json";
+    /** An empty file in a member's folder: the member is pinned. */
+    static final String PIN_FILE = "pinned";
+    /** Beside the member folders: the latest removals, so a restart still explains a 404. */
+    static final String REMOVALS_FILE = "removed.json";
 
     private final Path root;
 
@@ -164,6 +169,58 @@ public final class MemberStore {
 
     public void delete(String modelId) {
         deleteQuietly(root.resolve(modelId));
+    }
+
+    /** True when the stored member of {@code modelId} is pinned. */
+    public boolean pinned(String modelId) {
+        return Files.exists(root.resolve(modelId).resolve(PIN_FILE));
+    }
+
+    /** Pins or unpins the stored member of {@code modelId}; throws when the disk refuses. */
+    public void pin(String modelId, boolean pinned) {
+        Path marker = root.resolve(modelId).resolve(PIN_FILE);
+        try {
+            if (pinned) {
+                if (!Files.exists(marker)) {
+                    Files.createFile(marker);
+                }
+            } else {
+                Files.deleteIfExists(marker);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot " + (pinned ? "pin " : "unpin ") + modelId + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** The persisted removals, newest first; none when the file is missing or unreadable. */
+    public List<ModelRemoval> loadRemovals() {
+        Path file = root.resolve(REMOVALS_FILE);
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        try {
+            return List.of(MessageCodec.decode(Files.readAllBytes(file), ModelRemoval[].class));
+        } catch (RuntimeException | IOException e) {
+            return List.of(); // only explanations are lost: the members themselves are gone anyway
+        }
+    }
+
+    /** Replaces the persisted removals, atomically; a disk that refuses only costs the explanations. */
+    public void saveRemovals(List<ModelRemoval> removals) {
+        Path tmp = root.resolve("." + REMOVALS_FILE + ".tmp-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(root);
+            Files.write(tmp, MessageCodec.encode(removals));
+            try {
+                Files.move(tmp, root.resolve(REMOVALS_FILE), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, root.resolve(REMOVALS_FILE), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+        }
     }
 
     private static Member load(Path dir) throws IOException {

@@ -26,7 +26,7 @@ class JobListenerIdentityTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final JobListener listener = new JobListener(null, null,
             new LearnerProperties("learner-1", "A", Path.of("data"), Path.of("models"), 5, Duration.ofSeconds(1),
-                    Duration.ofHours(1), 4, Duration.ZERO, Duration.ofMinutes(10)),
+                    Duration.ofHours(1), 4, Duration.ZERO, Duration.ofMinutes(10), Duration.ZERO, 200),
             Clock.systemUTC(), meters, null, null, null, null,
             new Identities("ml-learner-{id}", Set.of("ml-api")));
 
