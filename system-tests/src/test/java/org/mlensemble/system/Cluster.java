@@ -20,7 +20,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the tests leave the cluster as they found it (four learners up, no fault injected). A test that
  * needs another layout (replicas of a shard) starts a cluster of its own with {@link #of(List)}.
  */
-final class Cluster {
+final class Cluster implements AutoCloseable {
 
     static final List<String> SHARDS = List.of("A", "B", "C", "D");
 
@@ -48,13 +48,25 @@ final class Cluster {
      * letter listed twice has two replicas. {@link #close()} it when done.
      */
     static Cluster of(List<String> shards) {
-        Cluster c = new Cluster(shards);
+        return of(shards, new String[0]);
+    }
+
+    /** As {@link #of(List)}, with properties given to the api and every learner. */
+    static Cluster of(List<String> shards, String... settings) {
+        Cluster c = new Cluster(shards, settings);
         c.start();
         return c;
     }
 
+    private final List<String> settings;
+
     private Cluster(List<String> layout) {
+        this(layout, new String[0]);
+    }
+
+    private Cluster(List<String> layout, String[] settings) {
         this.layout = List.copyOf(layout);
+        this.settings = List.of(settings);
         try {
             Path root = Files.createTempDirectory("ml-it-");
             dataDir = root.resolve("data");
@@ -121,6 +133,11 @@ final class Cluster {
         return api;
     }
 
+    /** The context of a running learner. */
+    synchronized ConfigurableApplicationContext learner(String id) {
+        return learners.get(id);
+    }
+
     /** As command-line arguments, which outrank the applications' own config files. */
     private static String[] args(String[] common, String... own) {
         List<String> all = new ArrayList<>();
@@ -134,6 +151,12 @@ final class Cluster {
     }
 
     private String[] common() {
+        List<String> all = new ArrayList<>(List.of(baseSettings()));
+        all.addAll(settings);
+        return all.toArray(String[]::new);
+    }
+
+    private String[] baseSettings() {
         return new String[] {
             "ml.prefix=" + prefix,
             "spring.rabbitmq.host=" + broker.host(),
@@ -149,7 +172,8 @@ final class Cluster {
     }
 
     /** Stops every context and deletes what this cluster declared on the broker. */
-    synchronized void close() {
+    @Override
+    public synchronized void close() {
         stop();
     }
 
