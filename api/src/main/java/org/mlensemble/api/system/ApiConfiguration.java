@@ -16,6 +16,7 @@ import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -55,10 +56,20 @@ class ApiConfiguration {
         return new Membership(clock, props.liveness(), props.forgetAfter());
     }
 
+    /**
+     * The client factory for the connections the api opens by hand (scatter-gather, dataset
+     * streams): Spring's settings, every node's address.
+     */
+    @Bean
+    com.rabbitmq.client.ConnectionFactory allNodes(CachingConnectionFactory connections,
+            RabbitConnectionDetails details) {
+        return new AllNodesConnectionFactory(connections.getRabbitConnectionFactory(), details);
+    }
+
     @Bean(destroyMethod = "close")
-    ScatterGather scatterGather(CachingConnectionFactory connections, Topology topology, ApiProperties props,
+    ScatterGather scatterGather(com.rabbitmq.client.ConnectionFactory allNodes, Topology topology, ApiProperties props,
             Clock clock, MeterRegistry meters, Membership membership, IdentityProperties identity) {
-        ScatterGather sg = new ScatterGather(connections.getRabbitConnectionFactory(), topology,
+        ScatterGather sg = new ScatterGather(allNodes, topology,
                 props.replyChannels(), clock, meters, membership::live, identity.identities());
         sg.connect();
         return sg;

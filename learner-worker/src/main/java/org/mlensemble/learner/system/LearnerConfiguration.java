@@ -16,6 +16,7 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.boot.amqp.autoconfigure.RabbitTemplateCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -116,9 +117,9 @@ class LearnerConfiguration {
 
     @Bean
     DatasetJobs datasetJobs(LearnerProperties props, DatasetStore store, CachingConnectionFactory connections,
-            IdentityProperties identity, Clock clock) {
+            RabbitConnectionDetails details, IdentityProperties identity, Clock clock) {
         return new DatasetJobs(props.id(), props.shard(), store,
-                StreamPartSources.of(connections.getRabbitConnectionFactory(), identity.identities()::isApi),
+                StreamPartSources.of(new AllNodesConnectionFactory(connections.getRabbitConnectionFactory(), details), identity.identities()::isApi),
                 props.datasetReadTimeout(), clock);
     }
 }
