@@ -89,7 +89,13 @@ disk_free_limit.absolute = 256MB
 log.file = $LOG_DIR/$name.log
 log.file.level = info
 log.console = false
+# a blank node joins the others at its first boot; a member remembers its cluster in mnesia/
+cluster_formation.peer_discovery_backend = classic_config
 CONF
+  local j
+  for ((j = 1; j <= BROKER_NODES; j++)); do
+    echo "cluster_formation.classic_config.nodes.$j = $(broker_node "broker-$j")" >>"$dir/rabbitmq.conf"
+  done
 }
 
 # rctl ARG...: rabbitmqctl against the run's broker: the first running node of its own cluster,
@@ -154,33 +160,49 @@ broker_joined() {
     grep -q "\"running_nodes\":\[[^]]*\"$(broker_node broker-1)\""
 }
 
-# ensure_brokers: every node of the run's cluster runs, has joined broker-1, and has the definitions.
-ensure_brokers() {
-  local n deadline joined=0
-  [[ -x $RABBIT_BIN_DIR/rabbitmq-server ]] ||
-    die "--broker-nodes $BROKER_NODES needs RabbitMQ installed (rabbitmq-server in $RABBIT_BIN_DIR; ML_RABBIT_BIN_DIR to point elsewhere)"
-  say "    own cluster of $BROKER_NODES nodes: ${BROKERS[*]} (data in $RUN_DIR/rabbit/)"
-  # every stopped node at once: a restarted member waits for its peers before it serves
-  for n in "${BROKERS[@]}"; do
-    is_running "$n" || start_broker "$n"
-  done
-  deadline=$((SECONDS + 180))
-  for n in "${BROKERS[@]}"; do
+# broker_fresh NAME: the node has never run in this run folder (no data yet).
+broker_fresh() { [[ ! -d $(broker_dir "$1")/mnesia/$(broker_node "$1") ]]; }
+
+# await_brokers DEADLINE NAME...: each node runs RabbitMQ and answers rabbitmqctl.
+await_brokers() {
+  local deadline=$1 n
+  shift
+  for n in "$@"; do
     until broker_ready "$n" && rctl_on "$n" -q await_startup >/dev/null 2>&1; do
       is_running "$n" || { show_log_tail "$n"; die "$n exited during start-up (log: $(log_file "$n"))"; }
-      ((SECONDS < deadline)) || { show_log_tail "$n"; die "$n did not start within 180 s"; }
+      ((SECONDS < deadline)) || { show_log_tail "$n"; die "$n did not start within 240 s (log: $(log_file "$n"))"; }
       sleep 2
     done
   done
+}
+
+# ensure_brokers: every node of the run's cluster runs, is a member of broker-1's cluster, and
+# the cluster has the definitions.
+ensure_brokers() {
+  local n deadline=$((SECONDS + 240)) rest=()
+  [[ -x $RABBIT_BIN_DIR/rabbitmq-server ]] ||
+    die "--broker-nodes $BROKER_NODES needs RabbitMQ installed (rabbitmq-server in $RABBIT_BIN_DIR; ML_RABBIT_BIN_DIR to point elsewhere)"
+  say "    own cluster of $BROKER_NODES nodes: ${BROKERS[*]} (data in $RUN_DIR/rabbit/)"
+  if broker_fresh broker-1 && ! is_running broker-1; then
+    # a new cluster: broker-1 first, so that the others find it and join it at their first boot
+    start_broker broker-1
+    await_brokers "$deadline" broker-1
+  fi
+  # members that ran before start together: each waits for its peers' data before it serves
+  for n in "${BROKERS[@]}"; do
+    is_running "$n" || start_broker "$n"
+    rest+=("$n")
+  done
+  await_brokers "$deadline" "${rest[@]}"
   for n in "${BROKERS[@]:1}"; do
     broker_joined "$n" && continue
+    # a node that formed a cluster of its own (it could not reach broker-1 at its first boot)
     say "    $n joins $(broker_node broker-1)"
-    rctl_on "$n" -q stop_app >/dev/null &&
+    rctl_on "$n" -q stop_app >/dev/null && rctl_on "$n" -q reset >/dev/null &&
       rctl_on "$n" -q join_cluster "$(broker_node broker-1)" >/dev/null &&
       rctl_on "$n" -q start_app >/dev/null || die "$n could not join the cluster (log: $(log_file "$n"))"
-    joined=1
   done
-  ((joined)) || say "    every node is a member of the cluster"
+  say "    $(rctl_on broker-1 -q cluster_status --formatter json | grep -o '"running_nodes":\[[^]]*\]')"
   import_rabbit_definitions
 }
 
