@@ -16,7 +16,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +52,14 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Direct reply-to is at-most-once: if a channel dies its replies are lost. The gathers on it
  * are completed at once with what they have, and the next publish opens a new channel.
+ * <p>
+ * Jobs are published with publisher confirms. The broker confirms a job once every queue it was
+ * routed to has taken it: at once for a classic queue, once a majority of its nodes has it for a
+ * quorum queue. A job the broker refuses (nack), or does not confirm within the confirm timeout,
+ * fails its request with {@link BrokerUnavailableException}: on a cluster that has lost the
+ * majority of its nodes the connection still opens, but no quorum queue takes a job, and without
+ * this the request would wait for its whole deadline for replies that cannot come. Waiting for a
+ * confirm costs a request nothing when all is well: a reply that comes first answers it.
  */
 public final class ScatterGather implements AutoCloseable {
 
@@ -62,7 +74,7 @@ public final class ScatterGather implements AutoCloseable {
     }
 
     private record Pending(Gather gather, CompletableFuture<GatherResult> future, ReplyChannel channel,
-            ScheduledFuture<?>[] timer) {
+            ScheduledFuture<?>[] timer, AtomicBoolean confirmed) {
     }
 
     private final ConnectionFactory factory;
@@ -89,22 +101,30 @@ public final class ScatterGather implements AutoCloseable {
     private final Counter forged;
     /** Replies from a learner the gather did not send the job to. */
     private final Counter unexpected;
+    /** Jobs the broker refused or did not confirm in time. */
+    private final Counter unconfirmed;
     private final Identities identities;
+    private final long confirmTimeoutMs;
 
     public ScatterGather(ConnectionFactory factory, Topology topology, int channelCount, Clock clock,
             MeterRegistry meters) {
-        this(factory, topology, channelCount, clock, meters, null, Identities.defaults());
+        this(factory, topology, channelCount, clock, meters, null, Identities.defaults(), DEFAULT_CONFIRM_TIMEOUT);
     }
+
+    /** How long a job may wait for the broker's confirm before its request fails, by default. */
+    public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(1);
 
     /**
      * @param liveLearners who is alive now, from presence; gathers stop waiting for learners that
      *                     die while a request is in flight (null: wait for them until the deadline)
      * @param identities   which broker user may answer for which learner; a reply whose
      *                     {@code user_id} does not vouch for its learner id is dropped
+     * @param confirmTimeout how long a job may wait for the broker's confirm (see the class comment)
      */
     public ScatterGather(ConnectionFactory factory, Topology topology, int channelCount, Clock clock,
-            MeterRegistry meters, Supplier<Set<String>> liveLearners, Identities identities) {
+            MeterRegistry meters, Supplier<Set<String>> liveLearners, Identities identities, Duration confirmTimeout) {
         this.factory = factory;
+        this.confirmTimeoutMs = confirmTimeout.toMillis();
         this.identities = identities;
         this.topology = topology;
         this.clock = clock;
@@ -118,6 +138,7 @@ public final class ScatterGather implements AutoCloseable {
         this.hedged = meters.counter("ml.api.replies.hedged");
         this.forged = meters.counter("ml.api.replies.forged");
         this.unexpected = meters.counter("ml.api.replies.unexpected");
+        this.unconfirmed = meters.counter("ml.api.jobs.unconfirmed");
         meters.gauge("ml.api.gathers.in.flight", pending, Map::size);
         if (liveLearners != null) {
             timers.scheduleWithFixedDelay(() -> dropLostLearners(liveLearners), LIVENESS_SWEEP_MS, LIVENESS_SWEEP_MS,
@@ -155,7 +176,7 @@ public final class ScatterGather implements AutoCloseable {
         String correlationId = UUID.randomUUID().toString();
         CompletableFuture<GatherResult> future = new CompletableFuture<>();
         ReplyChannel channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
-        Pending p = new Pending(gather, future, channel, new ScheduledFuture<?>[1]);
+        Pending p = new Pending(gather, future, channel, new ScheduledFuture<?>[1], new AtomicBoolean());
         pending.put(correlationId, p);
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
@@ -179,8 +200,47 @@ public final class ScatterGather implements AutoCloseable {
         } else {
             p.timer()[0] = timers.schedule(() -> finish(correlationId), gather.remaining().toMillis() + 1,
                     TimeUnit.MILLISECONDS);
+            if (confirmTimeoutMs < gather.remaining().toMillis()) {
+                timers.schedule(() -> {
+                    if (!p.confirmed().get()) {
+                        refuse(correlationId, "no broker node took the job within " + confirmTimeoutMs
+                                + " ms (a cluster without a majority of its nodes?)");
+                    }
+                }, confirmTimeoutMs, TimeUnit.MILLISECONDS);
+            }
         }
         return future;
+    }
+
+    /** The broker confirmed (or refused) the jobs published on a channel under these sequence numbers. */
+    private void onConfirm(Map<Long, String> jobs, boolean accepted) {
+        jobs.values().forEach(id -> {
+            Pending p = pending.get(id);
+            if (p == null) {
+                return;
+            }
+            if (accepted) {
+                p.confirmed().set(true);
+            } else {
+                refuse(id, "the broker refused the job");
+            }
+        });
+        jobs.clear();
+    }
+
+    /** Fails a request whose job the broker did not take; replies for it are late from now on. */
+    private void refuse(String correlationId, String why) {
+        Pending p = pending.remove(correlationId);
+        if (p == null) {
+            return; // answered meanwhile
+        }
+        ScheduledFuture<?> t = p.timer()[0];
+        if (t != null) {
+            t.cancel(false);
+        }
+        p.gather().close();
+        unconfirmed.increment();
+        p.future().completeExceptionally(new BrokerUnavailableException(why, null));
     }
 
     /** True when the broker connection is open. */
@@ -309,6 +369,8 @@ public final class ScatterGather implements AutoCloseable {
     private final class ReplyChannel {
         private final int index;
         private volatile Channel channel;
+        /** Sequence number -> correlation id of the jobs published on the open channel, not yet confirmed. */
+        private final ConcurrentNavigableMap<Long, String> unconfirmedJobs = new ConcurrentSkipListMap<>();
 
         ReplyChannel(int index) {
             this.index = index;
@@ -317,7 +379,14 @@ public final class ScatterGather implements AutoCloseable {
         synchronized void publish(String correlationId, String exchange, AMQP.BasicProperties props, byte[] body)
                 throws IOException {
             Channel ch = ensureOpen();
-            ch.basicPublish(exchange, "", false, props, body);
+            long seq = ch.getNextPublishSeqNo();
+            unconfirmedJobs.put(seq, correlationId);
+            try {
+                ch.basicPublish(exchange, "", false, props, body);
+            } catch (IOException | RuntimeException e) {
+                unconfirmedJobs.remove(seq);
+                throw e;
+            }
         }
 
         synchronized Channel ensureOpen() throws IOException {
@@ -330,6 +399,10 @@ public final class ScatterGather implements AutoCloseable {
                 throw new IOException("no channel available");
             }
             Channel opened = ch;
+            unconfirmedJobs.clear(); // sequence numbers start again on a new channel
+            ch.confirmSelect();
+            ch.addConfirmListener((seq, multiple) -> onConfirm(confirmed(seq, multiple), true),
+                    (seq, multiple) -> onConfirm(confirmed(seq, multiple), false));
             ch.basicConsume(Topology.DIRECT_REPLY_TO, true, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
@@ -343,6 +416,10 @@ public final class ScatterGather implements AutoCloseable {
             });
             channel = ch;
             return ch;
+        }
+
+        private Map<Long, String> confirmed(long seq, boolean multiple) {
+            return multiple ? unconfirmedJobs.headMap(seq, true) : unconfirmedJobs.subMap(seq, true, seq, true);
         }
 
         private void onChannelLost(Channel lost, ShutdownSignalException sig) {

@@ -68,9 +68,11 @@ class ApiConfiguration {
 
     @Bean(destroyMethod = "close")
     ScatterGather scatterGather(com.rabbitmq.client.ConnectionFactory allNodes, Topology topology, ApiProperties props,
-            Clock clock, MeterRegistry meters, Membership membership, IdentityProperties identity) {
+            BrokerProperties broker, Clock clock, MeterRegistry meters, Membership membership,
+            IdentityProperties identity) {
         ScatterGather sg = new ScatterGather(allNodes, topology,
-                props.replyChannels(), clock, meters, membership::live, identity.identities());
+                props.replyChannels(), clock, meters, membership::live, identity.identities(),
+                broker.jobConfirmTimeout());
         sg.connect();
         return sg;
     }
