@@ -282,6 +282,13 @@ class BrokerClusterTest {
         E2eCluster.log("two nodes down: %s; during: %s (median %d ms); recovery %s ms", all, minority, medianMs,
                 recoveryMs);
         assertThat(wrongAnswers(samples)).isZero();
+        // no majority: no quorum queue takes a job, and the api says so at once (the job's confirm
+        // timeout, 1 s) rather than at the deadline (3 s)
+        assertThat(minority.failed()).as("predicts failed while two nodes were down").isPositive();
+        assertThat(during.stream().filter(s -> !s.reply().ok()))
+                .allSatisfy(s -> assertThat(s.reply().status() + " " + s.reply().detail()).startsWith("503")
+                        .containsIgnoringCase("broker"));
+        assertThat(medianMs).as("median latency with two nodes down").isLessThan(PREDICT_DEADLINE.toMillis() / 2);
         assertThat(recoveryMs).as("predicts answer again once a second node is back").isNotNull();
     }
 
