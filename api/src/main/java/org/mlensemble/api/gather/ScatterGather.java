@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Jobs are published with publisher confirms. The broker confirms a job once every queue it was
  * routed to has taken it: at once for a classic queue, once a majority of its nodes has it for a
- * quorum queue. A job the broker refuses (nack), or does not confirm within the confirm timeout,
- * fails its request with {@link BrokerUnavailableException}: on a cluster that has lost the
+ * quorum queue. A job the broker refuses (nack), or a transient job (predict, evaluate) it does not
+ * confirm within the confirm timeout, fails its request with {@link BrokerUnavailableException}: on a cluster that has lost the
  * majority of its nodes the connection still opens, but no quorum queue takes a job, and without
  * this the request would wait for its whole deadline for replies that cannot come. Waiting for a
  * confirm costs a request nothing when all is well: a reply that comes first answers it.
@@ -200,7 +200,9 @@ public final class ScatterGather implements AutoCloseable {
         } else {
             p.timer()[0] = timers.schedule(() -> finish(correlationId), gather.remaining().toMillis() + 1,
                     TimeUnit.MILLISECONDS);
-            if (confirmTimeoutMs < gather.remaining().toMillis()) {
+            // only for jobs that are read-only and safe to ask again: a durable job (a fit) that a
+            // minority cannot take yet is taken once a majority is back, and trains then
+            if (!persistent && confirmTimeoutMs < gather.remaining().toMillis()) {
                 timers.schedule(() -> {
                     if (!p.confirmed().get()) {
                         refuse(correlationId, "no broker node took the job within " + confirmTimeoutMs
