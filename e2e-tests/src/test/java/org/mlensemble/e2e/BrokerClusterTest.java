@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Broker node faults on a three-node RabbitMQ cluster of the topology's own
  * ({@code bin/mlcluster up --broker-nodes 3}): its own run folder, ports, node names, broker prefix
- * and nodes, started once for the whole class and taken down at its end; the shared cluster on the
+ * (the default, `ml`, in the nodes' vhost `ml`) and nodes, started once for the whole class and taken down at its end; the shared cluster on the
  * machine's broker is not touched. Learner job queues are quorum queues replicated on the three
  * nodes; the api instances and learners know every node's address.
  * <ol>
@@ -55,7 +55,8 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrokerClusterTest {
 
-    private static final String PREFIX = "ha";
+    /** The cluster is the topology's own: the default prefix, which the permissions of definitions.json name. */
+    private static final String PREFIX = "ml";
     private static final String NODE_PREFIX = "e2e-rabbit";
     private static final int BROKER_PORT_BASE = 5780;
     private static final int LB_PORT = 18480;
