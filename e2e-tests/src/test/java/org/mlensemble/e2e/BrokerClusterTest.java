@@ -425,6 +425,8 @@ class BrokerClusterTest {
         env.put("ML_API_2_PORT", Integer.toString(API_PORT_BASE + 2));
         env.put("ML_LEARNER_PORT_BASE", Integer.toString(LEARNER_PORT_BASE));
         env.put("ML_SKIP_BUILD", "1");
+        // no class-data archive: training one per run folder costs ~50 s, more than it saves here
+        env.put("ML_JVM_CDS", "0");
         env.put("ML_UP_TIMEOUT", "240");
         env.put("ML_STOP_TIMEOUT", "30");
         List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/mlcluster").toString()));
