@@ -50,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * publishes from several threads. A map from correlation id to pending gather attributes every
  * reply; nobody waits on a thread: a reply or the deadline timer completes a future.
  * <p>
- * Direct reply-to is at-most-once: if a channel dies its replies are lost. The gathers on it
- * are completed at once with what they have, and the next publish opens a new channel.
+ * Direct reply-to is at-most-once: if a channel dies its replies are lost. Its transient jobs
+ * (predict, evaluate: read-only) are sent again on another channel, whose connection goes to a live
+ * broker node; its other gathers are completed at once with what they have. The next publish opens
+ * a new channel.
  * <p>
  * Jobs are published with publisher confirms. The broker confirms a job once every queue it was
  * routed to has taken it: at once for a classic queue, once a majority of its nodes has it for a
@@ -73,8 +75,17 @@ public final class ScatterGather implements AutoCloseable {
         }
     }
 
-    private record Pending(Gather gather, CompletableFuture<GatherResult> future, ReplyChannel channel,
-            ScheduledFuture<?>[] timer, AtomicBoolean confirmed) {
+    /**
+     * @param channel the channel it was published on (a holder: a job is sent again on another
+     *                channel when its channel is lost)
+     * @param job     what was published, kept for a transient job so that it can be sent again
+     *                (null for a durable one)
+     */
+    private record Pending(Gather gather, CompletableFuture<GatherResult> future, ReplyChannel[] channel,
+            ScheduledFuture<?>[] timer, AtomicBoolean confirmed, Job job) {
+    }
+
+    private record Job(String exchange, AMQP.BasicProperties props, byte[] body) {
     }
 
     private final ConnectionFactory factory;
@@ -103,6 +114,8 @@ public final class ScatterGather implements AutoCloseable {
     private final Counter unexpected;
     /** Jobs the broker refused or did not confirm in time. */
     private final Counter unconfirmed;
+    /** Transient jobs sent again because the channel they went out on was lost. */
+    private final Counter resent;
     private final Identities identities;
     private final long confirmTimeoutMs;
 
@@ -139,6 +152,7 @@ public final class ScatterGather implements AutoCloseable {
         this.forged = meters.counter("ml.api.replies.forged");
         this.unexpected = meters.counter("ml.api.replies.unexpected");
         this.unconfirmed = meters.counter("ml.api.jobs.unconfirmed");
+        this.resent = meters.counter("ml.api.jobs.resent");
         meters.gauge("ml.api.gathers.in.flight", pending, Map::size);
         if (liveLearners != null) {
             timers.scheduleWithFixedDelay(() -> dropLostLearners(liveLearners), LIVENESS_SWEEP_MS, LIVENESS_SWEEP_MS,
@@ -176,7 +190,8 @@ public final class ScatterGather implements AutoCloseable {
         String correlationId = UUID.randomUUID().toString();
         CompletableFuture<GatherResult> future = new CompletableFuture<>();
         ReplyChannel channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
-        Pending p = new Pending(gather, future, channel, new ScheduledFuture<?>[1], new AtomicBoolean());
+        Pending p = new Pending(gather, future, new ReplyChannel[] {channel}, new ScheduledFuture<?>[1],
+                new AtomicBoolean(), null);
         pending.put(correlationId, p);
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
@@ -189,6 +204,11 @@ public final class ScatterGather implements AutoCloseable {
                 .headers(Map.of(Headers.JOB_TYPE, type.wireName(), Headers.DEADLINE, deadlineEpochMs,
                         Headers.PROTOCOL, Headers.PROTOCOL_VERSION))
                 .build();
+        if (!persistent) {
+            p = new Pending(gather, future, p.channel(), p.timer(), p.confirmed(),
+                    new Job(topology.jobsExchange(), props, body));
+            pending.put(correlationId, p);
+        }
         try {
             channel.publish(correlationId, topology.jobsExchange(), props, body);
         } catch (IOException | RuntimeException e) {
@@ -200,18 +220,54 @@ public final class ScatterGather implements AutoCloseable {
         } else {
             p.timer()[0] = timers.schedule(() -> finish(correlationId), gather.remaining().toMillis() + 1,
                     TimeUnit.MILLISECONDS);
-            // only for jobs that are read-only and safe to ask again: a durable job (a fit) that a
-            // minority cannot take yet is taken once a majority is back, and trains then
-            if (!persistent && confirmTimeoutMs < gather.remaining().toMillis()) {
-                timers.schedule(() -> {
-                    if (!p.confirmed().get()) {
-                        refuse(correlationId, "no broker node took the job within " + confirmTimeoutMs
-                                + " ms (a cluster without a majority of its nodes?)");
-                    }
-                }, confirmTimeoutMs, TimeUnit.MILLISECONDS);
-            }
+            watchConfirm(correlationId, p);
         }
         return future;
+    }
+
+    /**
+     * Fails a transient job's request when the broker does not confirm its job in time. Only jobs
+     * that are read-only and safe to ask again: a durable job (a fit) that a minority cannot take
+     * yet is taken once a majority is back, and trains then.
+     */
+    private void watchConfirm(String correlationId, Pending p) {
+        if (p.job() == null || confirmTimeoutMs >= p.gather().remaining().toMillis()) {
+            return;
+        }
+        timers.schedule(() -> {
+            if (!p.confirmed().get()) {
+                refuse(correlationId, "no broker node took the job within " + confirmTimeoutMs
+                        + " ms (a cluster without a majority of its nodes?)");
+            }
+        }, confirmTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Sends a transient job again on another channel, under the same correlation id, after the
+     * channel it went out on was lost with its replies (its connection's broker node died).
+     * Predict and evaluate only read, so a learner that answers twice does no harm; the gather
+     * keeps the replies it already has and counts any second one as a duplicate.
+     */
+    private void resend(String correlationId) {
+        Pending p = pending.get(correlationId);
+        if (p == null) {
+            return;
+        }
+        if (p.gather().remaining().toMillis() <= 0 || timers.isShutdown()) {
+            finish(correlationId);
+            return;
+        }
+        ReplyChannel channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
+        p.channel()[0] = channel;
+        p.confirmed().set(false);
+        try {
+            channel.publish(correlationId, p.job().exchange(), p.job().props(), p.job().body());
+            resent.increment();
+            watchConfirm(correlationId, p);
+        } catch (IOException | RuntimeException e) {
+            log.debug("could not send job {} again: {}", correlationId, e.toString());
+            finish(correlationId);
+        }
     }
 
     /** The broker confirmed (or refused) the jobs published on a channel under these sequence numbers. */
@@ -428,10 +484,20 @@ public final class ScatterGather implements AutoCloseable {
             if (!sig.isInitiatedByApplication()) {
                 log.warn("reply channel {} lost: {}", index, sig.getMessage());
             }
-            // replies for this channel can no longer arrive: answer its gathers now
+            // replies for this channel can no longer arrive: send its transient jobs again (the
+            // channel's node may have died: the next publish opens a connection to another one), and
+            // answer the others now with what they have
             pending.forEach((id, p) -> {
-                if (p.channel() == this) {
-                    finish(id);
+                if (p.channel()[0] == this) {
+                    if (p.job() != null && !timers.isShutdown()) {
+                        try {
+                            timers.execute(() -> resend(id));
+                        } catch (RejectedExecutionException e) {
+                            finish(id);
+                        }
+                    } else {
+                        finish(id);
+                    }
                 }
             });
         }
