@@ -11,22 +11,22 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.mlensemble.common.gather.Gather;
@@ -57,10 +57,11 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Jobs are published with publisher confirms. The broker confirms a job once every queue it was
  * routed to has taken it: at once for a classic queue, once a majority of its nodes has it for a
- * quorum queue. A job the broker refuses (nack), or a transient job (predict, evaluate) it does not
- * confirm within the confirm timeout, fails its request with {@link BrokerUnavailableException}: on a cluster that has lost the
- * majority of its nodes the connection still opens, but no quorum queue takes a job, and without
- * this the request would wait for its whole deadline for replies that cannot come. Waiting for a
+ * quorum queue. A job the broker refuses (nack), or a transient job (predict, evaluate) it does
+ * not confirm within the confirm timeout, fails its request with {@link BrokerUnavailableException}:
+ * on a cluster that has lost the majority of its nodes the connection still opens, but no quorum
+ * queue takes a job (the broker nacks it, or never confirms it), and without this the request
+ * would wait for its whole deadline for replies that cannot come. Waiting for a
  * confirm costs a request nothing when all is well: a reply that comes first answers it.
  */
 public final class ScatterGather implements AutoCloseable {
