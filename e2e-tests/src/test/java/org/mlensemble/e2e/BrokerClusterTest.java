@@ -168,6 +168,10 @@ class BrokerClusterTest {
         details.put("killed", killedLeader);
         details.put("killedAtMs", killedAtMs);
         details.put("wrong", wrong);
+        Map<String, Long> failures = new TreeMap<>();
+        samples.stream().filter(x -> !x.reply().ok())
+                .forEach(x -> failures.merge(x.reply().status() + " " + x.reply().detail(), 1L, Long::sum));
+        details.put("failures", failures);
         Figures.of("11a-broker-leader-killed-under-predicts", getClass(), stats, recoveryMs, details)
                 .report(reliabilityDir);
         E2eCluster.log("leader kill: %s, wrong %d, recovery %s ms", stats, wrong, recoveryMs);

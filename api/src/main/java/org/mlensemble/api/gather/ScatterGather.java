@@ -83,7 +83,7 @@ public final class ScatterGather implements AutoCloseable {
      *                (null for a durable one)
      */
     private record Pending(Gather gather, CompletableFuture<GatherResult> future, ReplyChannel[] channel,
-            ScheduledFuture<?>[] timer, AtomicBoolean confirmed, Job job) {
+            ScheduledFuture<?>[] timer, AtomicBoolean confirmed, Job job, AtomicBoolean retried) {
     }
 
     private record Job(String exchange, AMQP.BasicProperties props, byte[] body) {
@@ -192,7 +192,7 @@ public final class ScatterGather implements AutoCloseable {
         CompletableFuture<GatherResult> future = new CompletableFuture<>();
         ReplyChannel channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
         Pending p = new Pending(gather, future, new ReplyChannel[] {channel}, new ScheduledFuture<?>[1],
-                new AtomicBoolean(), null);
+                new AtomicBoolean(), null, new AtomicBoolean());
         pending.put(correlationId, p);
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
@@ -207,7 +207,7 @@ public final class ScatterGather implements AutoCloseable {
                 .build();
         if (!persistent) {
             p = new Pending(gather, future, p.channel(), p.timer(), p.confirmed(),
-                    new Job(topology.jobsExchange(), props, body));
+                    new Job(topology.jobsExchange(), props, body), p.retried());
             pending.put(correlationId, p);
         }
         try {
@@ -237,10 +237,28 @@ public final class ScatterGather implements AutoCloseable {
         }
         timers.schedule(() -> {
             if (!p.confirmed().get()) {
-                refuse(correlationId, "no broker node took the job within " + confirmTimeoutMs
+                notTaken(correlationId, p, p.channel()[0], "no broker node took the job within " + confirmTimeoutMs
                         + " ms (a cluster without a majority of its nodes?)");
             }
         }, confirmTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A job the broker refused or did not confirm in time. The channel is replaced: after a broker
+     * node is lost, a channel that had sent to a quorum queue led from that node can keep refusing
+     * that queue for many seconds, while a new channel finds the new leader at once. A transient
+     * job is sent once more, on another channel; the second time its request fails.
+     */
+    private void notTaken(String correlationId, Pending p, ReplyChannel on, String why) {
+        if (!pending.containsKey(correlationId)) {
+            return;
+        }
+        on.discard();
+        if (p.job() != null && p.retried().compareAndSet(false, true) && p.gather().remaining().toMillis() > 0) {
+            resend(correlationId);
+        } else {
+            refuse(correlationId, why);
+        }
     }
 
     /**
@@ -272,19 +290,25 @@ public final class ScatterGather implements AutoCloseable {
     }
 
     /** The broker confirmed (or refused) the jobs published on a channel under these sequence numbers. */
-    private void onConfirm(Map<Long, String> jobs, boolean accepted) {
-        jobs.values().forEach(id -> {
+    private void onConfirm(ReplyChannel on, Map<Long, String> jobs, boolean accepted) {
+        List<String> ids = List.copyOf(jobs.values());
+        jobs.clear();
+        for (String id : ids) {
             Pending p = pending.get(id);
             if (p == null) {
-                return;
+                continue;
             }
             if (accepted) {
                 p.confirmed().set(true);
             } else {
-                refuse(id, "the broker refused the job");
+                // off the connection's thread: a resend may open a channel, which waits for the broker
+                try {
+                    timers.execute(() -> notTaken(id, p, on, "the broker refused the job"));
+                } catch (RejectedExecutionException e) {
+                    refuse(id, "the broker refused the job");
+                }
             }
-        });
-        jobs.clear();
+        }
     }
 
     /** Fails a request whose job the broker did not take; replies for it are late from now on. */
@@ -460,8 +484,8 @@ public final class ScatterGather implements AutoCloseable {
             Channel opened = ch;
             unconfirmedJobs.clear(); // sequence numbers start again on a new channel
             ch.confirmSelect();
-            ch.addConfirmListener((seq, multiple) -> onConfirm(confirmed(seq, multiple), true),
-                    (seq, multiple) -> onConfirm(confirmed(seq, multiple), false));
+            ch.addConfirmListener((seq, multiple) -> onConfirm(this, confirmed(seq, multiple), true),
+                    (seq, multiple) -> onConfirm(this, confirmed(seq, multiple), false));
             ch.basicConsume(Topology.DIRECT_REPLY_TO, true, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
@@ -477,6 +501,26 @@ public final class ScatterGather implements AutoCloseable {
             return ch;
         }
 
+        /** Drops the open channel (without waiting for the broker); the next publish opens a new one. */
+        void discard() {
+            Channel ch;
+            synchronized (this) {
+                ch = channel;
+                channel = null;
+            }
+            if (ch != null) {
+                Thread t = new Thread(() -> {
+                    try {
+                        ch.abort();
+                    } catch (IOException | RuntimeException ignored) {
+                        // dropped anyway
+                    }
+                }, "reply-channel-drop");
+                t.setDaemon(true);
+                t.start();
+            }
+        }
+
         private Map<Long, String> confirmed(long seq, boolean multiple) {
             return multiple ? unconfirmedJobs.headMap(seq, true) : unconfirmedJobs.subMap(seq, true, seq, true);
         }
@@ -484,6 +528,11 @@ public final class ScatterGather implements AutoCloseable {
         private void onChannelLost(Channel lost, ShutdownSignalException sig) {
             if (!sig.isInitiatedByApplication()) {
                 log.warn("reply channel {} lost: {}", index, sig.getMessage());
+            }
+            synchronized (this) {
+                if (channel != null && channel != lost) {
+                    return; // an old channel, dropped and already replaced: its jobs were handled then
+                }
             }
             // replies for this channel can no longer arrive: send its transient jobs again (the
             // channel's node may have died: the next publish opens a connection to another one), and
