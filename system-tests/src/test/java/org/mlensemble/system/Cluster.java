@@ -20,7 +20,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the tests leave the cluster as they found it (four learners up, no fault injected). A test that
  * needs another layout (replicas of a shard) starts a cluster of its own with {@link #of(List)}.
  */
-final class Cluster {
+final class Cluster implements AutoCloseable {
 
     static final List<String> SHARDS = List.of("A", "B", "C", "D");
 
@@ -32,7 +32,6 @@ final class Cluster {
     final Broker broker = Broker.get();
     private final Map<String, ConfigurableApplicationContext> learners = new LinkedHashMap<>();
     private final List<String> layout;
-    private final List<String> learnerArgs;
     private ConfigurableApplicationContext api;
 
     static synchronized Cluster get() {
@@ -46,18 +45,28 @@ final class Cluster {
 
     /**
      * A cluster of its own, under its own prefix: learner-k holds {@code shards.get(k - 1)}, so a
-     * letter listed twice has two replicas; {@code learnerArgs} (name=value) go to every learner.
-     * {@link #close()} it when done.
+     * letter listed twice has two replicas. {@link #close()} it when done.
      */
-    static Cluster of(List<String> shards, String... learnerArgs) {
-        Cluster c = new Cluster(shards, learnerArgs);
+    static Cluster of(List<String> shards) {
+        return of(shards, new String[0]);
+    }
+
+    /** As {@link #of(List)}, with properties given to the api and every learner. */
+    static Cluster of(List<String> shards, String... settings) {
+        Cluster c = new Cluster(shards, settings);
         c.start();
         return c;
     }
 
-    private Cluster(List<String> layout, String... learnerArgs) {
+    private final List<String> settings;
+
+    private Cluster(List<String> layout) {
+        this(layout, new String[0]);
+    }
+
+    private Cluster(List<String> layout, String[] settings) {
         this.layout = List.copyOf(layout);
-        this.learnerArgs = List.of(learnerArgs);
+        this.settings = List.of(settings);
         try {
             Path root = Files.createTempDirectory("ml-it-");
             dataDir = root.resolve("data");
@@ -90,7 +99,6 @@ final class Cluster {
                 "ml.learner.model-dir=" + modelDir,
                 "ml.learner.heartbeat-interval=500ms",
                 "ml.learner.queue-expiry=10m"));
-        own.addAll(learnerArgs);
         own.addAll(List.of(extra));
         ConfigurableApplicationContext ctx = LearnerApplication.builder().run(args(common(), own.toArray(String[]::new)));
         learners.put(id, ctx);
@@ -125,6 +133,11 @@ final class Cluster {
         return api;
     }
 
+    /** The context of a running learner. */
+    synchronized ConfigurableApplicationContext learner(String id) {
+        return learners.get(id);
+    }
+
     /** As command-line arguments, which outrank the applications' own config files. */
     private static String[] args(String[] common, String... own) {
         List<String> all = new ArrayList<>();
@@ -138,6 +151,12 @@ final class Cluster {
     }
 
     private String[] common() {
+        List<String> all = new ArrayList<>(List.of(baseSettings()));
+        all.addAll(settings);
+        return all.toArray(String[]::new);
+    }
+
+    private String[] baseSettings() {
         return new String[] {
             "ml.prefix=" + prefix,
             "spring.rabbitmq.host=" + broker.host(),
@@ -153,7 +172,8 @@ final class Cluster {
     }
 
     /** Stops every context and deletes what this cluster declared on the broker. */
-    synchronized void close() {
+    @Override
+    public synchronized void close() {
         stop();
     }
 

@@ -291,13 +291,25 @@ public final class BrokerEnsemble implements Ensemble {
 
     private CompletableFuture<GatherResult> scatter(JobType type, byte[] body, Gather gather, long expirationMs,
             long deadlineEpochMs, boolean persistent) {
+        CompletableFuture<GatherResult> sent;
         try {
-            return scatterGather.scatter(type, body, gather, expirationMs, deadlineEpochMs, persistent);
+            sent = scatterGather.scatter(type, body, gather, expirationMs, deadlineEpochMs, persistent);
         } catch (ScatterGather.BrokerUnavailableException e) {
             meters.counter("ml.api.broker.unavailable").increment();
             throw ApiProblem.unavailable("The message broker is unreachable (" + e.getMessage()
                     + "). The request was not sent; retry shortly.");
         }
+        // published, but not taken by the broker: as unavailable as a broker that cannot be reached
+        return sent.exceptionally(failure -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : failure;
+            if (cause instanceof ScatterGather.BrokerUnavailableException e) {
+                meters.counter("ml.api.broker.unavailable").increment();
+                throw ApiProblem.unavailable("The message broker is unavailable (" + e.getMessage()
+                        + "). The request was not taken; retry shortly.");
+            }
+            throw failure instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(failure);
+        });
     }
 
     private void record(JobType type, GatherResult r, long startedMs) {

@@ -11,18 +11,22 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.mlensemble.common.gather.Gather;
@@ -46,8 +50,19 @@ import org.slf4j.LoggerFactory;
  * publishes from several threads. A map from correlation id to pending gather attributes every
  * reply; nobody waits on a thread: a reply or the deadline timer completes a future.
  * <p>
- * Direct reply-to is at-most-once: if a channel dies its replies are lost. The gathers on it
- * are completed at once with what they have, and the next publish opens a new channel.
+ * Direct reply-to is at-most-once: if a channel dies its replies are lost. Its transient jobs
+ * (predict, evaluate: read-only) are sent again on another channel, whose connection goes to a live
+ * broker node; its other gathers are completed at once with what they have. The next publish opens
+ * a new channel.
+ * <p>
+ * Jobs are published with publisher confirms. The broker confirms a job once every queue it was
+ * routed to has taken it: at once for a classic queue, once a majority of its nodes has it for a
+ * quorum queue. A job the broker refuses (nack), or a transient job (predict, evaluate) it does
+ * not confirm within the confirm timeout, fails its request with {@link BrokerUnavailableException}:
+ * on a cluster that has lost the majority of its nodes the connection still opens, but no quorum
+ * queue takes a job (the broker nacks it, or never confirms it), and without this the request
+ * would wait for its whole deadline for replies that cannot come. Waiting for a
+ * confirm costs a request nothing when all is well: a reply that comes first answers it.
  */
 public final class ScatterGather implements AutoCloseable {
 
@@ -61,8 +76,17 @@ public final class ScatterGather implements AutoCloseable {
         }
     }
 
-    private record Pending(Gather gather, CompletableFuture<GatherResult> future, ReplyChannel channel,
-            ScheduledFuture<?>[] timer) {
+    /**
+     * @param channel the channel it was published on (a holder: a job is sent again on another
+     *                channel when its channel is lost)
+     * @param job     what was published, kept for a transient job so that it can be sent again
+     *                (null for a durable one)
+     */
+    private record Pending(Gather gather, CompletableFuture<GatherResult> future, ReplyChannel[] channel,
+            ScheduledFuture<?>[] timer, AtomicBoolean confirmed, Job job, AtomicBoolean retried) {
+    }
+
+    private record Job(String exchange, AMQP.BasicProperties props, byte[] body) {
     }
 
     private final ConnectionFactory factory;
@@ -89,30 +113,41 @@ public final class ScatterGather implements AutoCloseable {
     private final Counter forged;
     /** Replies from a learner the gather did not send the job to. */
     private final Counter unexpected;
+    /** Jobs the broker refused or did not confirm in time. */
+    private final Counter unconfirmed;
+    /** Transient jobs sent again because the channel they went out on was lost. */
+    private final Counter resent;
     private final Identities identities;
     private final String connectionName;
+    private final long confirmTimeoutMs;
 
     public ScatterGather(ConnectionFactory factory, Topology topology, int channelCount, Clock clock,
             MeterRegistry meters) {
-        this(factory, topology, channelCount, clock, meters, null, Identities.defaults());
+        this(factory, topology, channelCount, clock, meters, null, Identities.defaults(), DEFAULT_CONFIRM_TIMEOUT);
     }
+
+    /** How long a job may wait for the broker's confirm before its request fails, by default. */
+    public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(1);
 
     /**
      * @param liveLearners who is alive now, from presence; gathers stop waiting for learners that
      *                     die while a request is in flight (null: wait for them until the deadline)
      * @param identities   which broker user may answer for which learner; a reply whose
      *                     {@code user_id} does not vouch for its learner id is dropped
+     * @param confirmTimeout how long a job may wait for the broker's confirm (see the class comment)
      */
     public ScatterGather(ConnectionFactory factory, Topology topology, int channelCount, Clock clock,
-            MeterRegistry meters, Supplier<Set<String>> liveLearners, Identities identities) {
-        this(factory, topology, channelCount, clock, meters, liveLearners, identities, "api");
+            MeterRegistry meters, Supplier<Set<String>> liveLearners, Identities identities, Duration confirmTimeout) {
+        this(factory, topology, channelCount, clock, meters, liveLearners, identities, confirmTimeout, "api");
     }
 
     /** @param instanceName names the connection in the broker's UI: {@code <instanceName> scatter-gather} */
     public ScatterGather(ConnectionFactory factory, Topology topology, int channelCount, Clock clock,
-            MeterRegistry meters, Supplier<Set<String>> liveLearners, Identities identities, String instanceName) {
+            MeterRegistry meters, Supplier<Set<String>> liveLearners, Identities identities, Duration confirmTimeout,
+            String instanceName) {
         this.connectionName = instanceName + " scatter-gather";
         this.factory = factory;
+        this.confirmTimeoutMs = confirmTimeout.toMillis();
         this.identities = identities;
         this.topology = topology;
         this.clock = clock;
@@ -126,6 +161,8 @@ public final class ScatterGather implements AutoCloseable {
         this.hedged = meters.counter("ml.api.replies.hedged");
         this.forged = meters.counter("ml.api.replies.forged");
         this.unexpected = meters.counter("ml.api.replies.unexpected");
+        this.unconfirmed = meters.counter("ml.api.jobs.unconfirmed");
+        this.resent = meters.counter("ml.api.jobs.resent");
         meters.gauge("ml.api.gathers.in.flight", pending, Map::size);
         if (liveLearners != null) {
             timers.scheduleWithFixedDelay(() -> dropLostLearners(liveLearners), LIVENESS_SWEEP_MS, LIVENESS_SWEEP_MS,
@@ -163,7 +200,8 @@ public final class ScatterGather implements AutoCloseable {
         String correlationId = UUID.randomUUID().toString();
         CompletableFuture<GatherResult> future = new CompletableFuture<>();
         ReplyChannel channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
-        Pending p = new Pending(gather, future, channel, new ScheduledFuture<?>[1]);
+        Pending p = new Pending(gather, future, new ReplyChannel[] {channel}, new ScheduledFuture<?>[1],
+                new AtomicBoolean(), null, new AtomicBoolean());
         pending.put(correlationId, p);
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
@@ -176,6 +214,11 @@ public final class ScatterGather implements AutoCloseable {
                 .headers(Map.of(Headers.JOB_TYPE, type.wireName(), Headers.DEADLINE, deadlineEpochMs,
                         Headers.PROTOCOL, Headers.PROTOCOL_VERSION))
                 .build();
+        if (!persistent) {
+            p = new Pending(gather, future, p.channel(), p.timer(), p.confirmed(),
+                    new Job(topology.jobsExchange(), props, body), p.retried());
+            pending.put(correlationId, p);
+        }
         try {
             channel.publish(correlationId, topology.jobsExchange(), props, body);
         } catch (IOException | RuntimeException e) {
@@ -187,8 +230,109 @@ public final class ScatterGather implements AutoCloseable {
         } else {
             p.timer()[0] = timers.schedule(() -> finish(correlationId), gather.remaining().toMillis() + 1,
                     TimeUnit.MILLISECONDS);
+            watchConfirm(correlationId, p);
         }
         return future;
+    }
+
+    /**
+     * Fails a transient job's request when the broker does not confirm its job in time. Only jobs
+     * that are read-only and safe to ask again: a durable job (a fit) that a minority cannot take
+     * yet is taken once a majority is back, and trains then.
+     */
+    private void watchConfirm(String correlationId, Pending p) {
+        if (p.job() == null || confirmTimeoutMs >= p.gather().remaining().toMillis()) {
+            return;
+        }
+        timers.schedule(() -> {
+            if (!p.confirmed().get()) {
+                notTaken(correlationId, p, p.channel()[0], "no broker node took the job within " + confirmTimeoutMs
+                        + " ms (a cluster without a majority of its nodes?)");
+            }
+        }, confirmTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A job the broker refused or did not confirm in time. The channel is replaced: after a broker
+     * node is lost, a channel that had sent to a quorum queue led from that node can keep refusing
+     * that queue for many seconds, while a new channel finds the new leader at once. A transient
+     * job is sent once more, on another channel; the second time its request fails.
+     */
+    private void notTaken(String correlationId, Pending p, ReplyChannel on, String why) {
+        if (!pending.containsKey(correlationId)) {
+            return;
+        }
+        on.discard();
+        if (p.job() != null && p.retried().compareAndSet(false, true) && p.gather().remaining().toMillis() > 0) {
+            resend(correlationId);
+        } else {
+            refuse(correlationId, why);
+        }
+    }
+
+    /**
+     * Sends a transient job again on another channel, under the same correlation id, after the
+     * channel it went out on was lost with its replies (its connection's broker node died).
+     * Predict and evaluate only read, so a learner that answers twice does no harm; the gather
+     * keeps the replies it already has and counts any second one as a duplicate.
+     */
+    private void resend(String correlationId) {
+        Pending p = pending.get(correlationId);
+        if (p == null) {
+            return;
+        }
+        if (p.gather().remaining().toMillis() <= 0 || timers.isShutdown()) {
+            finish(correlationId);
+            return;
+        }
+        ReplyChannel channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
+        p.channel()[0] = channel;
+        p.confirmed().set(false);
+        try {
+            channel.publish(correlationId, p.job().exchange(), p.job().props(), p.job().body());
+            resent.increment();
+            watchConfirm(correlationId, p);
+        } catch (IOException | RuntimeException e) {
+            log.debug("could not send job {} again: {}", correlationId, e.toString());
+            finish(correlationId);
+        }
+    }
+
+    /** The broker confirmed (or refused) the jobs published on a channel under these sequence numbers. */
+    private void onConfirm(ReplyChannel on, Map<Long, String> jobs, boolean accepted) {
+        List<String> ids = List.copyOf(jobs.values());
+        jobs.clear();
+        for (String id : ids) {
+            Pending p = pending.get(id);
+            if (p == null) {
+                continue;
+            }
+            if (accepted) {
+                p.confirmed().set(true);
+            } else {
+                // off the connection's thread: a resend may open a channel, which waits for the broker
+                try {
+                    timers.execute(() -> notTaken(id, p, on, "the broker refused the job"));
+                } catch (RejectedExecutionException e) {
+                    refuse(id, "the broker refused the job");
+                }
+            }
+        }
+    }
+
+    /** Fails a request whose job the broker did not take; replies for it are late from now on. */
+    private void refuse(String correlationId, String why) {
+        Pending p = pending.remove(correlationId);
+        if (p == null) {
+            return; // answered meanwhile
+        }
+        ScheduledFuture<?> t = p.timer()[0];
+        if (t != null) {
+            t.cancel(false);
+        }
+        p.gather().close();
+        unconfirmed.increment();
+        p.future().completeExceptionally(new BrokerUnavailableException(why, null));
     }
 
     /** True when the broker connection is open. */
@@ -317,6 +461,8 @@ public final class ScatterGather implements AutoCloseable {
     private final class ReplyChannel {
         private final int index;
         private volatile Channel channel;
+        /** Sequence number -> correlation id of the jobs published on the open channel, not yet confirmed. */
+        private final ConcurrentNavigableMap<Long, String> unconfirmedJobs = new ConcurrentSkipListMap<>();
 
         ReplyChannel(int index) {
             this.index = index;
@@ -325,7 +471,14 @@ public final class ScatterGather implements AutoCloseable {
         synchronized void publish(String correlationId, String exchange, AMQP.BasicProperties props, byte[] body)
                 throws IOException {
             Channel ch = ensureOpen();
-            ch.basicPublish(exchange, "", false, props, body);
+            long seq = ch.getNextPublishSeqNo();
+            unconfirmedJobs.put(seq, correlationId);
+            try {
+                ch.basicPublish(exchange, "", false, props, body);
+            } catch (IOException | RuntimeException e) {
+                unconfirmedJobs.remove(seq);
+                throw e;
+            }
         }
 
         synchronized Channel ensureOpen() throws IOException {
@@ -338,6 +491,10 @@ public final class ScatterGather implements AutoCloseable {
                 throw new IOException("no channel available");
             }
             Channel opened = ch;
+            unconfirmedJobs.clear(); // sequence numbers start again on a new channel
+            ch.confirmSelect();
+            ch.addConfirmListener((seq, multiple) -> onConfirm(this, confirmed(seq, multiple), true),
+                    (seq, multiple) -> onConfirm(this, confirmed(seq, multiple), false));
             ch.basicConsume(Topology.DIRECT_REPLY_TO, true, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
@@ -353,14 +510,53 @@ public final class ScatterGather implements AutoCloseable {
             return ch;
         }
 
+        /** Drops the open channel (without waiting for the broker); the next publish opens a new one. */
+        void discard() {
+            Channel ch;
+            synchronized (this) {
+                ch = channel;
+                channel = null;
+            }
+            if (ch != null) {
+                Thread t = new Thread(() -> {
+                    try {
+                        ch.abort();
+                    } catch (IOException | RuntimeException ignored) {
+                        // dropped anyway
+                    }
+                }, "reply-channel-drop");
+                t.setDaemon(true);
+                t.start();
+            }
+        }
+
+        private Map<Long, String> confirmed(long seq, boolean multiple) {
+            return multiple ? unconfirmedJobs.headMap(seq, true) : unconfirmedJobs.subMap(seq, true, seq, true);
+        }
+
         private void onChannelLost(Channel lost, ShutdownSignalException sig) {
             if (!sig.isInitiatedByApplication()) {
                 log.warn("reply channel {} lost: {}", index, sig.getMessage());
             }
-            // replies for this channel can no longer arrive: answer its gathers now
+            synchronized (this) {
+                if (channel != null && channel != lost) {
+                    return; // an old channel, dropped and already replaced: its jobs were handled then
+                }
+            }
+            // replies for this channel can no longer arrive: send its transient jobs again (the
+            // channel's node may have died: the next publish opens a connection to another one), and
+            // answer the others now with what they have
             pending.forEach((id, p) -> {
-                if (p.channel() == this) {
-                    finish(id);
+                if (p.channel()[0] == this) {
+                    if (p.job() != null && !timers.isShutdown()) {
+                        try {
+                            timers.execute(() -> resend(id));
+                        } catch (RejectedExecutionException e) {
+                            finish(id);
+                        }
+                    } else {
+                        finish(id);
+                    }
                 }
             });
         }

@@ -18,6 +18,7 @@ import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -76,11 +77,21 @@ class ApiConfiguration {
         return new Membership(clock, props.liveness(), props.forgetAfter());
     }
 
+    /**
+     * The client factory for the connections the api opens by hand (scatter-gather, dataset
+     * streams): Spring's settings, every node's address.
+     */
+    @Bean
+    com.rabbitmq.client.ConnectionFactory allNodes(CachingConnectionFactory connections,
+            RabbitConnectionDetails details) {
+        return new AllNodesConnectionFactory(connections.getRabbitConnectionFactory(), details);
+    }
+
     @Bean(destroyMethod = "close")
-    ScatterGather scatterGather(CachingConnectionFactory connections, Topology topology, ApiProperties props,
-            Clock clock, MeterRegistry meters, Membership membership, Identities identities) {
-        ScatterGather sg = new ScatterGather(connections.getRabbitConnectionFactory(), topology,
-                props.replyChannels(), clock, meters, membership::live, identities, props.instanceName());
+    ScatterGather scatterGather(com.rabbitmq.client.ConnectionFactory allNodes, Topology topology, ApiProperties props,
+            BrokerProperties broker, Clock clock, MeterRegistry meters, Membership membership, Identities identities) {
+        ScatterGather sg = new ScatterGather(allNodes, topology, props.replyChannels(), clock, meters, membership::live,
+                identities, broker.jobConfirmTimeout(), props.instanceName());
         sg.connect();
         return sg;
     }

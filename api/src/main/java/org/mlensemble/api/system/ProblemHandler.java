@@ -54,6 +54,11 @@ class ProblemHandler {
         if (cause instanceof IllegalArgumentException iae) {
             return badInput(iae, request);
         }
+        if (cause instanceof org.mlensemble.api.gather.ScatterGather.BrokerUnavailableException b) {
+            // a job the broker did not take (e.g. a dataset store job on a cluster without a majority)
+            return respond(HttpStatus.SERVICE_UNAVAILABLE, "Ensemble unavailable",
+                    "The message broker is unavailable (" + b.getMessage() + "). Retry shortly.", request);
+        }
         return unexpected(cause, request);
     }
 

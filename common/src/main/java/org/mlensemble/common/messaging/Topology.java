@@ -1,5 +1,7 @@
 package org.mlensemble.common.messaging;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -41,6 +43,30 @@ public record Topology(String prefix) {
     /** Queue that keeps dead-lettered jobs for inspection. */
     public String deadLetterQueue() {
         return prefix + ".dead-letter";
+    }
+
+    /**
+     * The arguments of the bindings from the dead-letter exchange (type headers) to the dead-letter
+     * queue: one per death reason worth keeping, {@code rejected} (a learner could not read the job)
+     * and {@code delivery_limit} (a quorum queue gave up on a job its learners kept dying on).
+     * Expired jobs (predicts past their deadline) match neither and are dropped.
+     * <p>
+     * {@code x-match} must be {@code all-with-x}: with plain {@code all} RabbitMQ ignores binding
+     * arguments whose names start with {@code x-}, so a binding on {@code x-first-death-reason}
+     * would match every dead letter, expired ones included (RabbitMQ 3.10 and later).
+     */
+    public static List<Map<String, Object>> deadLetterBindings() {
+        return List.of(
+                Map.of("x-match", "all-with-x", "x-first-death-reason", "rejected"),
+                Map.of("x-match", "all-with-x", "x-first-death-reason", "delivery_limit"));
+    }
+
+    /**
+     * The binding that earlier versions declared, which matched every dead letter (see
+     * {@link #deadLetterBindings()}); a learner removes it where it finds it.
+     */
+    public static Map<String, Object> legacyDeadLetterBinding() {
+        return Map.of("x-match", "all", "x-first-death-reason", "rejected");
     }
 
     /** Fanout exchange carrying learner heartbeats to every api instance. */

@@ -25,6 +25,14 @@ class TopologyTest {
     }
 
     @Test
+    void deadLetterBindingsMatchTheirXHeadersSoExpiredJobsAreNotKept() {
+        assertThat(Topology.deadLetterBindings()).allSatisfy(b -> assertThat(b.get("x-match")).isEqualTo("all-with-x"));
+        assertThat(Topology.deadLetterBindings()).extracting(b -> b.get("x-first-death-reason"))
+                .containsExactlyInAnyOrder("rejected", "delivery_limit");
+        assertThat(Topology.deadLetterBindings()).doesNotContain(Topology.legacyDeadLetterBinding());
+    }
+
+    @Test
     void syncQueueRefusesAnUnsafeLearnerId() {
         assertThrows(IllegalArgumentException.class, () -> new Topology("ml").syncQueue("../x"));
     }

@@ -11,15 +11,14 @@ import org.mlensemble.learner.datasets.StreamPartSources;
 import org.mlensemble.learner.training.Learner;
 import org.mlensemble.learner.training.MemberStore;
 import org.mlensemble.learner.training.MemberTrainer;
-import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.FanoutExchange;
-import org.springframework.amqp.core.HeadersExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.boot.amqp.autoconfigure.RabbitTemplateCustomizer;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -30,8 +29,11 @@ import org.springframework.core.env.Environment;
  * The learner's broker topology, declared in one place, and its domain objects.
  * <ul>
  *   <li>its own durable queue, bound to the jobs fanout, expiring when the learner is gone for long;</li>
- *   <li>rejected jobs are dead-lettered through a headers exchange that keeps only
- *       {@code x-first-death-reason = rejected}: expired predicts are dropped, not hoarded;</li>
+ *   <li>rejected jobs are dead-lettered through a headers exchange into a bounded queue that keeps
+ *       only {@code x-first-death-reason = rejected} (and {@code delivery_limit}): expired predicts
+ *       are dropped, not hoarded; declared by {@link DeadLetterTopology};</li>
+ *   <li>with {@code ml.queue-type=quorum} (a broker cluster) the job queue is a quorum queue,
+ *       replicated over the nodes, with a delivery limit for jobs a learner keeps dying on;</li>
  *   <li>the presence fanout its heartbeats go to;</li>
  *   <li>the sync direct exchange and this learner's own sync queue (exclusive, auto-delete: it
  *       lives as long as the learner), bound by its shard and by its id, where the replicas of
@@ -53,23 +55,26 @@ class LearnerConfiguration {
     }
 
     @Bean
-    Queue learnerQueue(Topology topology, LearnerProperties props) {
-        return QueueBuilder.durable(topology.learnerQueue(props.id()))
+    Queue learnerQueue(Topology topology, LearnerProperties props, BrokerProperties broker) {
+        QueueBuilder q = QueueBuilder.durable(topology.learnerQueue(props.id()))
                 .deadLetterExchange(topology.deadLetterExchange())
-                .expires((int) Math.min(Integer.MAX_VALUE, props.queueExpiry().toMillis()))
-                .build();
+                .expires((int) Math.min(Integer.MAX_VALUE, props.queueExpiry().toMillis()));
+        if (broker.queueType() == BrokerProperties.QueueType.quorum) {
+            q.quorum().deliveryLimit(broker.deliveryLimit());
+        }
+        return q.build();
     }
 
     @Bean
     Declarables learnerTopology(Topology topology, Queue learnerQueue) {
         FanoutExchange jobs = new FanoutExchange(topology.jobsExchange(), true, false);
-        HeadersExchange dlx = new HeadersExchange(topology.deadLetterExchange(), true, false);
-        Queue deadLetters = QueueBuilder.durable(topology.deadLetterQueue()).build();
-        Binding poisonOnly = BindingBuilder.bind(deadLetters).to(dlx)
-                .whereAll(Map.of("x-first-death-reason", "rejected")).match();
         FanoutExchange presence = new FanoutExchange(topology.presenceExchange(), true, false);
-        return new Declarables(jobs, dlx, deadLetters, poisonOnly, presence,
-                BindingBuilder.bind(learnerQueue).to(jobs));
+        return new Declarables(jobs, presence, BindingBuilder.bind(learnerQueue).to(jobs));
+    }
+
+    @Bean
+    DeadLetterTopology deadLetterTopology(ConnectionFactory connections, Topology topology, BrokerProperties broker) {
+        return new DeadLetterTopology(connections, topology, broker);
     }
 
     /** Named for the sync listener; declared by {@link SyncTopology}, never by RabbitAdmin. */
@@ -130,9 +135,10 @@ class LearnerConfiguration {
 
     @Bean
     DatasetJobs datasetJobs(LearnerProperties props, DatasetStore store, CachingConnectionFactory connections,
-            Identities identities, Clock clock) {
+            RabbitConnectionDetails details, Identities identities, Clock clock) {
         return new DatasetJobs(props.id(), props.shard(), store,
-                StreamPartSources.of(connections.getRabbitConnectionFactory(), identities::isApi, props.id()),
+                StreamPartSources.of(new AllNodesConnectionFactory(connections.getRabbitConnectionFactory(), details),
+                        identities::isApi, props.id()),
                 props.datasetReadTimeout(), clock);
     }
 }
