@@ -44,6 +44,9 @@ BENCH = REPO / "bench"
 MLCLUSTER = REPO / "bin" / "mlcluster"
 LEARNER_JAR = REPO / "learner-worker" / "target" / "learner-worker-exec.jar"
 API_JAR = REPO / "api" / "target" / "api-exec.jar"
+# the bench module's classes: LoadGen, BrokerFloor, FitReference, Chart (package org.mlensemble.bench)
+BENCH_CLASSES = REPO / "bench" / "target" / "classes"
+JAVA_PKG = "org.mlensemble.bench."
 
 # JVM options of bin/mlcluster when LEARNER_JAVA_OPTS / API_JAVA_OPTS are not set
 MLCLUSTER_LEARNER_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m"
@@ -51,6 +54,7 @@ MLCLUSTER_API_OPTS = "-XX:+UseSerialGC -Xmx128m"
 
 TARGETS = {
     "P1": ("predict req/s / ping req/s", ">=", 0.5),
+    "P1b": ("predict req/s / broker floor scatter-gathers/s", None, None),
     "P2": ("p99 / p50 at half the peak rate", "<=", 4.0),
     "P2q": ("p99 / p50 at a quarter of the peak rate", "<=", 4.0),
     "P2r": ("p99 / p50 at a quarter of the peak, 2 replicas per shard", "<=", 4.0),
@@ -192,7 +196,7 @@ class Bench:
             self.out.mkdir(parents=True, exist_ok=True)
         self.work = self.run_dir / "bench-work"
         self.work.mkdir(parents=True, exist_ok=True)
-        self.classes = self.work / "classes"
+        self.classes = BENCH_CLASSES
         self.api_key = os.environ.get("ML_API_KEY")
         self.key_headers = {"X-API-Key": self.api_key} if self.api_key else {}
         self.own_cluster = not a.url
@@ -285,12 +289,13 @@ class Bench:
     def figure(self, fid, measured, detail=""):
         what, op, target = TARGETS[fid]
         met = None
-        if measured is not None:
+        if measured is not None and op is not None:
             met = measured >= target if op == ">=" else measured <= target
         ratio = None
         if measured is not None and target:
             ratio = measured / target
-        self.R["figures"].append({"id": fid, "figure": what, "measured": measured, "target": f"{op} {target}",
+        self.R["figures"].append({"id": fid, "figure": what, "measured": measured,
+                                  "target": f"{op} {target}" if op else "- (diagnosis)",
                                   "targetValue": target, "op": op, "ratioToTarget": ratio, "met": met,
                                   "detail": detail})
 
@@ -356,9 +361,9 @@ class Bench:
         rec["permissions"] = run(["rabbitmqctl", "-q", "list_permissions", "-p", vhost]).stdout
 
     def prepare(self, rec):
-        if not LEARNER_JAR.exists() or not API_JAR.exists():
+        if not LEARNER_JAR.exists() or not API_JAR.exists() or not (BENCH_CLASSES / "org").exists():
             if self.env.get("ML_SKIP_BUILD") == "1":
-                raise StepFailed("jars missing and ML_SKIP_BUILD=1")
+                raise StepFailed("jars or bench/target/classes missing and ML_SKIP_BUILD=1")
             log("building the jars (./mvnw -o -q -B package -DskipTests)")
             run([str(REPO / "mvnw"), "-o", "-q", "-B", "package", "-DskipTests"], cwd=REPO, timeout=1800)
         # extracted jars: the classpath of the in-process reference, and the AppCDS layout of P5
@@ -373,12 +378,8 @@ class Bench:
                 stamp.write_text(sig)
         self.learner_app = self.work / "extracted" / "learner" / LEARNER_JAR.name
         self.api_app = self.work / "extracted" / "api" / API_JAR.name
-        shutil.rmtree(self.classes, ignore_errors=True)
-        self.classes.mkdir(parents=True)
-        run(["javac", "-nowarn", "-d", str(self.classes), str(BENCH / "LoadGen.java"), str(BENCH / "Chart.java")],
-            timeout=300)
-        run(["javac", "-nowarn", "-cp", str(self.learner_app), "-d", str(self.classes),
-             str(BENCH / "FitReference.java")], timeout=300)
+        # the bench module's classes run on the extracted learner's classpath (Tribuo, amqp-client, common)
+        self.bench_cp = f"{self.classes}:{self.learner_app}"
         rec["classes"] = str(self.classes)
 
     def data(self, rec):
@@ -565,7 +566,7 @@ class Bench:
         rec["referenceJavaOpts"] = " ".join(ref_opts)
         for i in range(self.runs):
             t0 = time.monotonic()
-            p = run(["java"] + ref_opts + ["-cp", f"{self.classes}:{self.learner_app}", "FitReference", str(ds), "2"],
+            p = run(["java"] + ref_opts + ["-cp", self.bench_cp, JAVA_PKG + "FitReference", str(ds), "2"],
                     timeout=3600)
             line = [l for l in p.stdout.splitlines() if l.startswith("{")][-1]
             r = json.loads(line)
@@ -742,6 +743,27 @@ class Bench:
                     total[key] += float(m.group(1))
         return total
 
+    def broker_floor(self, duration, warmup):
+        """The broker's own floor (bench/.../BrokerFloor.java): the same scatter-gather on the plain
+        amqp-client, a one-row predict's job and reply bodies, 4 queues, 4 direct replies per gather,
+        as many gathers in flight as P1 has connections. Broker and floor CPU per gather from /proc."""
+        uri = self.env.get("ML_BENCH_FLOOR_URI",
+                           f"amqp://guest:guest@{self.env.get('ML_RABBIT_HOST', '127.0.0.1')}:"
+                           f"{self.env.get('ML_RABBIT_PORT', '5672')}/%2f")
+        cmd = ["java", "-XX:+UseSerialGC", "-Xmx128m", "-cp", self.bench_cp, JAVA_PKG + "BrokerFloor", "--uri", uri,
+               "--body", str(self.one_row), "--queues", "4", "--in-flight", str(self.p1_conns),
+               "--duration", str(duration), "--warmup", str(warmup)]
+        before = self.cpu_snapshot()
+        p = run(cmd, timeout=duration + warmup + 60)
+        after = self.cpu_snapshot()
+        r = json.loads([l for l in p.stdout.splitlines() if l.startswith("{")][-1])
+        if r["wrongReplies"] or not r["gathers"]:
+            raise StepFailed(f"broker floor: {r}")
+        cpu = self.cpu_delta(before, after, r["gathers"])
+        r["brokerCpuMsPerGather"] = cpu.get("rabbitmq (shared)")
+        r["load"] = load_avg()
+        return r
+
     def p1(self, rec):
         r = self.predict_once()
         rec["samplePredict"] = r
@@ -753,7 +775,7 @@ class Bench:
         rec["warmupSeconds"] = {"ping": warm, "predict": 2 * warm}
         self.wrk(f"{self.url}/v1/ml-distributed/ping", duration=warm)
         self.wrk(f"{self.url}/v1/ml-distributed/predict", script, duration=2 * warm)
-        lb, ping, pred = [], [], []
+        lb, ping, pred, floor, floor_errors = [], [], [], [], []
         for i in range(self.runs):
             lb.append(self.wrk(f"{self.url}/lb-health", duration=max(2, self.p1_duration // 3)))
             ping.append(self.wrk(f"{self.url}/v1/ml-distributed/ping"))
@@ -767,9 +789,21 @@ class Bench:
             jobs = shared + max(0.0, n - carried)
             pred[-1]["jobs"] = int(jobs)
             pred[-1]["requestsPerJob"] = round(n / jobs, 2) if jobs else None
+            try:
+                floor.append(self.broker_floor(self.p1_duration, 1 if self.smoke else 2))
+                shown = f"{floor[-1]['gathersPerSecond']:.0f}/s"
+            except StepFailed as e:
+                floor_errors.append(str(e)[-800:])
+                shown = "failed"
             log(f"   run {i + 1}/{self.runs}: nginx only {lb[-1]['rps']:.0f}/s, ping {ping[-1]['rps']:.0f}/s, "
-                f"predict {pred[-1]['rps']:.0f}/s, {pred[-1]['requestsPerJob']} requests per job (load {load_avg()[0]})")
-        rec.update({"nginxOnly": lb, "ping": ping, "predict": pred})
+                f"predict {pred[-1]['rps']:.0f}/s, {pred[-1]['requestsPerJob']} requests per job, broker floor "
+                f"{shown} (load {load_avg()[0]})")
+        rec.update({"nginxOnly": lb, "ping": ping, "predict": pred, "brokerFloor": floor})
+        if floor:
+            rec["brokerFloorGathersPerSecond"] = median([x["gathersPerSecond"] for x in floor])
+            rec["brokerFloorRequestBytes"] = floor[0]["requestBytes"]
+            rec["brokerFloorReplyBytes"] = floor[0]["replyBytes"]
+            rec["brokerCpuMsPerGather"] = median([x["brokerCpuMsPerGather"] for x in floor])
         rec["pingRps"] = median([x["rps"] for x in ping])
         rec["predictRps"] = median([x["rps"] for x in pred])
         rec["nginxOnlyRps"] = median([x["rps"] for x in lb])
@@ -780,11 +814,15 @@ class Bench:
         log(f"   CPU ms per request, ping: {rec['cpuMsPerRequest']['ping']}")
         log(f"   CPU ms per request, predict: {rec['cpuMsPerRequest']['predict']}")
         self.peak = rec["predictRps"]
+        if floor_errors:
+            rec["brokerFloorErrors"] = floor_errors
+            raise StepFailed("the broker floor failed (set ML_BENCH_FLOOR_URI=amqp://user:password@host:port/vhost "
+                             "to a user that may declare server-named queues): " + floor_errors[0])
 
     # ------------------------------------------------------------------ P2: latency
 
     def loadgen(self, url, rate, duration, warmup, body=None, timeout_ms=10000):
-        cmd = ["java", "-XX:+UseSerialGC", "-Xmx256m", "-cp", str(self.classes), "LoadGen", url, "--rate",
+        cmd = ["java", "-XX:+UseSerialGC", "-Xmx256m", "-cp", str(self.classes), JAVA_PKG + "LoadGen", url, "--rate",
                f"{rate:.1f}", "--duration", str(duration), "--warmup", str(warmup), "--timeout-ms", str(timeout_ms)]
         if body:
             cmd += ["--body", str(body)]
@@ -1142,6 +1180,12 @@ class Bench:
             self.figure("P1", p1["predictRps"] / p1["pingRps"],
                         f"predict {p1['predictRps']:.0f}/s vs ping {p1['pingRps']:.0f}/s, "
                         f"{p1['predict'][0]['connections']} connections")
+        if p1.get("predictRps") and p1.get("brokerFloorGathersPerSecond"):
+            self.figure("P1b", p1["predictRps"] / p1["brokerFloorGathersPerSecond"],
+                        f"predict {p1['predictRps']:.0f}/s vs plain amqp-client scatter-gather "
+                        f"{p1['brokerFloorGathersPerSecond']:.0f}/s: 4 queues, 4 direct replies, "
+                        f"{p1['predict'][0]['connections']} in flight, {p1['brokerFloorRequestBytes']} B job, "
+                        f"{p1['brokerFloorReplyBytes']} B reply; broker CPU {p1.get('brokerCpuMsPerGather')} ms per gather")
         p2 = st.get("P2 predict latency", {})
         if p2.get("p99OverP50PerRun"):
             q = p2.get("quarterPeak")
@@ -1203,7 +1247,7 @@ class Bench:
     def chart(self, rec):
         lines = ["panel\tEach figure against its target (bar >= target line: met)\tscore\t"]
         for f in self.R["figures"]:
-            if f["measured"] is None:
+            if f["measured"] is None or f["op"] is None:
                 continue
             score = f["measured"] / f["targetValue"] if f["op"] == ">=" else f["targetValue"] / f["measured"]
             val = f["measured"]
@@ -1214,8 +1258,10 @@ class Bench:
         if p1.get("predictRps"):
             lines.append("panel\tP1 throughput, requests/s (median of runs)\tbars\treq/s")
             for label, key in (("nginx only (/lb-health)", "nginxOnlyRps"), ("nginx + api (GET /ping)", "pingRps"),
-                               ("full path (POST /predict)", "predictRps")):
-                lines.append(f"row\t{label}\t{p1[key]:.1f}\t{p1[key]:,.0f}/s\t-")
+                               ("full path (POST /predict)", "predictRps"),
+                               ("broker floor (amqp-client scatter-gather)", "brokerFloorGathersPerSecond")):
+                if p1.get(key):
+                    lines.append(f"row\t{label}\t{p1[key]:.1f}\t{p1[key]:,.0f}/s\t-")
         p2 = self.R["steps"].get("P2 predict latency", {})
         if p2.get("p50Ms"):
             lines.append(f"panel\tP2 predict latency at {p2['rate']:.0f}/s, open loop (ms)\tbars\tms")
@@ -1247,7 +1293,7 @@ class Bench:
         spec = self.out / "chart.tsv"
         spec.write_text("\n".join(lines) + "\n")
         png = self.out / "chart.png"
-        run(["java", "-Djava.awt.headless=true", "-cp", str(self.classes), "Chart", str(spec), str(png)], timeout=120)
+        run(["java", "-Djava.awt.headless=true", "-cp", str(self.classes), JAVA_PKG + "Chart", str(spec), str(png)], timeout=120)
         rec["png"] = str(png)
         if self.a.chart:
             shutil.copyfile(png, self.a.chart)
@@ -1259,7 +1305,7 @@ class Bench:
             m = f["measured"]
             shown = "-" if m is None else (f"{m:,.0f}" if abs(m) >= 100 else f"{m:.2f}")
             ratio = "-" if f["ratioToTarget"] is None else f"{f['ratioToTarget']:.2f}"
-            met = ("not judged" if f["measured"] is not None else "-") if f["met"] is None else \
+            met = ("not judged" if f["measured"] is not None and f["op"] else "-") if f["met"] is None else \
                 ("yes" if f["met"] else "**no**")
             rows.append(f"| {f['id']} {f['figure']} ({f['detail']}) | {shown} | {f['target']} | {ratio} | {met} |")
         return "\n".join(rows)
@@ -1316,9 +1362,9 @@ class Bench:
         """Redoes figures, table and chart of an earlier run from its results.json."""
         self.out = Path(results_dir)
         self.R = json.loads((self.out / "results.json").read_text())
-        if not (self.classes / "Chart.class").exists():
-            self.classes.mkdir(parents=True, exist_ok=True)
-            run(["javac", "-nowarn", "-d", str(self.classes), str(BENCH / "Chart.java")], timeout=300)
+        if not (self.classes / "org").exists():
+            run([str(REPO / "mvnw"), "-o", "-q", "-B", "package", "-DskipTests", "-pl", "bench", "-am"], cwd=REPO,
+                timeout=1800)
         self.compute_figures()
         rec = {}
         self.chart(rec)
@@ -1359,6 +1405,7 @@ def main():
     ap.add_argument("--out", help="results folder (default $ML_RUN_DIR/results/<stamp>)")
     ap.add_argument("--chart", help="also copy the chart PNG here (e.g. docs/performance.png)")
     ap.add_argument("--skip", help="comma-separated figures to skip: P1,P2,P2r,P3,P4,P5")
+    ap.add_argument("--only", help="comma-separated figures to run, the others skipped (P2 needs P1's peak)")
     ap.add_argument("--connections", type=int, default=64,
                     help="wrk connections for P1, the same for the floor and the full path (default 64)")
     ap.add_argument("--batch-connections", type=int, default=2, help="wrk connections for P4 (default 2)")
@@ -1375,6 +1422,12 @@ def main():
     ap.add_argument("--report", metavar="RESULTS_DIR",
                     help="only redo the figures, table and chart of an earlier run from its results.json")
     a = ap.parse_args()
+    if a.only:
+        steps = {"P1", "P2", "P2r", "P3", "P4", "P5"}
+        only = set(a.only.split(","))
+        if not only <= steps:
+            ap.error(f"--only takes {','.join(sorted(steps))}")
+        a.skip = ",".join(sorted((steps - only) | set((a.skip or "").split(",")) - {""}))
     b = Bench(a)
     if a.report:
         sys.exit(b.report(a.report))
