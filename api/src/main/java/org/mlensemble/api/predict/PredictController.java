@@ -2,6 +2,15 @@ package org.mlensemble.api.predict;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.mlensemble.api.ensemble.Ensemble;
 import org.mlensemble.api.ensemble.Members;
@@ -16,6 +25,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /v1/ml-distributed/predict}: the body is the rows, options are query parameters.
+ * A JSON body is answered in one JSON document; a CSV body ({@code text/csv}, with
+ * {@code Accept: text/csv}) is streamed through {@link CsvPredictions}, one prediction per line.
  */
 @RestController
 @RequestMapping("/v1/ml-distributed")
@@ -46,5 +57,32 @@ class PredictController {
                 deadlines.deadline(deadlineMs, deadlines.props().predictDeadline()), deadlines.quorum(quorum), weighted);
         return ensemble.predict(command).thenApply(o -> new PredictResponse(o.predictions()[0], "regression",
                 o.predictions().length > 1 ? o.predictions() : null, o.modelId(), o.members(), o.elapsedMs()));
+    }
+
+    static final String TEXT_CSV = "text/csv";
+
+    /**
+     * Batch scoring of any number of rows: read, predicted and written chunk by chunk on this
+     * request's thread (a batch is long and rare; the thread is what bounds how many run at once).
+     * {@code deadlineMs} and {@code quorum} apply to each chunk.
+     */
+    @PostMapping(path = "/predict", consumes = TEXT_CSV, produces = TEXT_CSV)
+    void predictCsv(HttpServletRequest request, HttpServletResponse response,
+            @RequestParam(required = false) String modelId, @RequestParam(required = false) Long deadlineMs,
+            @RequestParam(required = false) Integer quorum, @RequestParam(defaultValue = "false") boolean weighted)
+            throws IOException {
+        Duration deadline = deadlines.deadline(deadlineMs, deadlines.props().predictDeadline());
+        int q = deadlines.quorum(quorum);
+        CsvPredictions csv = new CsvPredictions(
+                (model, columns, rows) -> ensemble.predict(new PredictCommand(model, columns, rows, deadline, q,
+                        weighted)),
+                Math.min(CsvPredictions.CHUNK_ROWS, deadlines.props().maxRows()));
+        var in = new BufferedReader(new InputStreamReader(request.getInputStream(), StandardCharsets.UTF_8), 1 << 16);
+        csv.stream(modelId, in, first -> {
+            response.setContentType(TEXT_CSV + ";charset=UTF-8");
+            response.setHeader("X-ML-Model-Id", first.modelId());
+            return new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8),
+                    1 << 16);
+        });
     }
 }

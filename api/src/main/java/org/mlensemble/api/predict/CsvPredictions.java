@@ -1,0 +1,214 @@
+package org.mlensemble.api.predict;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.mlensemble.api.ensemble.PredictOutcome;
+import org.mlensemble.api.system.ApiProblem;
+import org.mlensemble.common.table.CsvFormatException;
+import org.mlensemble.common.table.CsvReader;
+import org.mlensemble.common.table.Table;
+
+/**
+ * Scores a CSV body (a header, then one row per line) chunk by chunk and writes one prediction
+ * per line, in row order. At most {@link #IN_FLIGHT} chunks are between the api and the learners
+ * at once, so memory stays bounded whatever the number of rows: the next chunk is read and sent
+ * while the previous one is being predicted, and a chunk's lines are written as soon as it and
+ * every chunk before it are answered.
+ * <p>
+ * Any problem found before the first line is written (header, a bad cell in the first chunks, an
+ * unknown model, no quorum) is thrown as an {@link ApiProblem} and answered as problem+json. One
+ * found later cannot change the status any more: it is thrown all the same, and the container
+ * then closes the connection without the end of the chunked body, so a client sees a truncated
+ * transfer rather than a short answer that looks complete.
+ */
+final class CsvPredictions {
+
+    /**
+     * Rows per job: large enough that a job's fixed cost (a publish and a reply per member) is
+     * small against its rows, small enough that the chunks in flight stay a few MB in the api's
+     * and each learner's heap.
+     */
+    static final int CHUNK_ROWS = 5_000;
+
+    /** Chunks sent and not yet written: one being predicted while the next is read and sent. */
+    static final int IN_FLIGHT = 2;
+
+    /** What was scored. */
+    record Summary(long rows, int chunks, String modelId) {
+    }
+
+    /** Called once, with the first chunk's outcome: opens the answer the lines are written to. */
+    interface Start {
+        Writer started(PredictOutcome first) throws IOException;
+    }
+
+    /** Scores one chunk with the given model (null: the latest). */
+    interface Chunks {
+        CompletableFuture<PredictOutcome> predict(String modelId, Map<String, List<Object>> columns, int rows);
+    }
+
+    private final Chunks predict;
+    private final int chunkRows;
+
+    /**
+     * @param predict   scores one chunk
+     * @param chunkRows rows per chunk
+     */
+    CsvPredictions(Chunks predict, int chunkRows) {
+        this.predict = predict;
+        this.chunkRows = chunkRows;
+    }
+
+    /**
+     * @param modelId the model to score with; null for the latest, which is then pinned by the
+     *                first chunk's answer so that a fit finishing meanwhile does not change the
+     *                model halfway through the rows
+     */
+    Summary stream(String modelId, Reader body, Start start) throws IOException {
+        CsvReader.Records records;
+        try {
+            records = CsvReader.records(body, "the CSV body");
+        } catch (CsvFormatException e) {
+            throw ApiProblem.badRequest(e.getMessage());
+        }
+        List<String> header = records.header();
+        Deque<CompletableFuture<PredictOutcome>> inFlight = new ArrayDeque<>();
+        long rows = 0;
+        int chunks = 0;
+        String pinned = modelId;
+        Writer out = null;
+        boolean more = true;
+        while (more || !inFlight.isEmpty()) {
+            if (more) {
+                Chunk chunk = read(records, header);
+                more = chunk.rows() == chunkRows;
+                if (chunk.rows() > 0) {
+                    inFlight.add(predict.predict(pinned, chunk.columns(), chunk.rows()));
+                    chunks++;
+                } else if (chunks == 0) {
+                    throw ApiProblem.badRequest("the CSV body has a header but no rows");
+                }
+                // the first chunk alone while the model is not pinned yet
+                if (more && inFlight.size() < IN_FLIGHT && (pinned != null || rows > 0)) {
+                    continue;
+                }
+            }
+            if (inFlight.isEmpty()) {
+                break;
+            }
+            PredictOutcome o = await(inFlight.poll());
+            if (rows == 0) {
+                pinned = o.modelId();
+                out = start.started(o);
+            }
+            StringBuilder lines = new StringBuilder(o.predictions().length * 20);
+            for (double p : o.predictions()) {
+                lines.append(p).append('\n');
+            }
+            out.write(lines.toString());
+            out.flush();
+            rows += o.predictions().length;
+        }
+        return new Summary(rows, chunks, pinned);
+    }
+
+    private static PredictOutcome await(CompletableFuture<PredictOutcome> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private record Chunk(Map<String, List<Object>> columns, int rows) {
+    }
+
+    /**
+     * The next rows, column-major and typed as the JSON body's are: numbers as numbers, {@code NA}
+     * and empty cells as missing, other text as text (one instance per distinct value and column).
+     */
+    private Chunk read(CsvReader.Records records, List<String> header) throws IOException {
+        int width = header.size();
+        List<List<Object>> cols = new ArrayList<>(width);
+        List<Map<String, String>> pools = new ArrayList<>(width);
+        for (int c = 0; c < width; c++) {
+            cols.add(new ArrayList<>(chunkRows));
+            pools.add(new HashMap<>());
+        }
+        int n = 0;
+        while (n < chunkRows) {
+            String[] row;
+            try {
+                row = records.next();
+            } catch (CsvFormatException e) {
+                throw ApiProblem.badRequest(e.getMessage());
+            }
+            if (row == null) {
+                break;
+            }
+            for (int c = 0; c < width; c++) {
+                cols.get(c).add(cell(header.get(c), row[c], pools.get(c), records.line()));
+            }
+            n++;
+        }
+        Map<String, List<Object>> columns = new LinkedHashMap<>();
+        for (int c = 0; c < width; c++) {
+            columns.put(header.get(c), cols.get(c));
+        }
+        return new Chunk(columns, n);
+    }
+
+    static Object cell(String column, String text, Map<String, String> pool, int line) {
+        if (Table.isMissing(text)) {
+            return null;
+        }
+        if (looksNumeric(text)) {
+            try {
+                double d = Double.parseDouble(text);
+                if (!Double.isFinite(d)) {
+                    throw ApiProblem.badRequest("line " + line + ", column '" + column + "' has a number out of range: "
+                            + text);
+                }
+                if (d == Math.rint(d) && Math.abs(d) < 1e15 && text.indexOf('.') < 0 && text.indexOf('e') < 0
+                        && text.indexOf('E') < 0) {
+                    return (long) d;
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                // text that only starts like a number ("12A"): a category
+            }
+        }
+        if (text.equalsIgnoreCase("nan") || text.equalsIgnoreCase("infinity") || text.equalsIgnoreCase("-infinity")) {
+            throw ApiProblem.badRequest("line " + line + ", column '" + column + "' has a non-finite value: " + text);
+        }
+        return pool.computeIfAbsent(text, t -> t);
+    }
+
+    /** Digits, sign, point or exponent only: Java would also read "NaN", "1f" or hex as numbers. */
+    private static boolean looksNumeric(String s) {
+        char last = s.charAt(s.length() - 1);
+        if (!(last >= '0' && last <= '9' || last == '.')) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (!(ch >= '0' && ch <= '9' || ch == '.' || ch == '-' || ch == '+' || ch == 'e' || ch == 'E')) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
