@@ -67,6 +67,9 @@ final class PredictCommand implements Command {
                 The format comes from the extension (.json, .csv), else from the content.
                 FILE - reads standard input. Columns the model does not use (Id, the target)
                 are accepted and ignored.
+                """ + CsvBatchPredict.HELP + """
+
+
 
                 Options:
                   --model-id ID      the model to use [the latest]
@@ -87,7 +90,6 @@ final class PredictCommand implements Command {
         if (file == null) {
             throw CliError.usage("predict needs --file FILE (a JSON or CSV file; - for standard input)");
         }
-        Input input = read(file, file.equals("-") ? readStdin() : readFile(file));
         StringBuilder q = new StringBuilder();
         if (args.value("model-id") != null) {
             q.append("&modelId=").append(URLEncoder.encode(args.value("model-id"), StandardCharsets.UTF_8));
@@ -104,6 +106,10 @@ final class PredictCommand implements Command {
             q.append("&weighted=true");
         }
         String path = q.length() == 0 ? PATH : PATH + "?" + q.substring(1);
+        if (CsvBatchPredict.applies(file)) {
+            return CsvBatchPredict.run(Path.of(file), path, s);
+        }
+        Input input = read(file, file.equals("-") ? readStdin() : readFile(file));
         Duration timeout = Duration.ofMillis(deadline == null ? DEFAULT_DEADLINE_MS : deadline).plus(FitCommand.GRACE);
         ApiClient.Response r = s.client().post(path, input.body(), Map.of(), timeout);
         JsonNode a = s.require(r, "predict");
