@@ -16,15 +16,35 @@ import org.tribuo.regression.Regressor;
  * concurrently.
  */
 public record Member(Model<Regressor> model, FeatureEncoding encoding, MemberInfo info, boolean clip,
-        LinearWeights linear) {
+        LinearWeights linear, CompiledTrees trees) {
 
     public Member(Model<Regressor> model, FeatureEncoding encoding, MemberInfo info, boolean clip) {
         this(model, encoding, info, clip, LinearWeights.of(model));
     }
 
-    /** Predicts rows given column-major, in the target's own units. */
+    public Member(Model<Regressor> model, FeatureEncoding encoding, MemberInfo info, boolean clip,
+            LinearWeights linear) {
+        this(model, encoding, info, clip, linear, linear == null ? CompiledTrees.of(model) : null);
+    }
+
+    /**
+     * Predicts rows given column-major, in the target's own units. Linear and tree members read
+     * the columns straight into their weights' or splits' indexes; other models go through
+     * Tribuo with an example per row.
+     */
     public double[] predict(Map<String, List<Object>> columns, int rows) {
-        return predictEncoded(encoding.encodeColumns(columns, rows));
+        double[] scaled;
+        if (linear != null) {
+            scaled = linear.predict(encoding.indexedRows(columns, rows, linear::index));
+        } else if (trees != null) {
+            scaled = trees.predict(encoding.indexedRows(columns, rows, trees::index));
+        } else {
+            return predictWithTribuo(encoding.encodeColumns(columns, rows));
+        }
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] = encoding.targetScaling().inverse(scaled[i], clip);
+        }
+        return scaled;
     }
 
     double[] predictEncoded(List<EncodedRow> rows) {
