@@ -36,6 +36,7 @@ import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MemberInfo;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.PredictJob;
+import org.mlensemble.common.messaging.PredictJobCodec;
 import org.mlensemble.common.metrics.RegressionMetrics;
 
 /**
@@ -151,7 +152,9 @@ public final class BrokerEnsemble implements Ensemble {
             return CompletableFuture.completedFuture(gather.close());
         }
         PredictJob job = new PredictJob(model.modelId(), columns, rows);
-        return scatter(JobType.PREDICT, MessageCodec.encode(job), gather, remaining, deadline.toEpochMilli(), false);
+        // column-major primitives: a learner decodes them without boxing a cell (JSON took ~40 % of its time)
+        return scatter(JobType.PREDICT, PredictJobCodec.encode(job), gather, remaining, deadline.toEpochMilli(),
+                false);
     }
 
     @Override

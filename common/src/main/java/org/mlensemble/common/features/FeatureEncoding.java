@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.ToIntFunction;
+import org.mlensemble.common.table.Columns;
 import org.mlensemble.common.table.Table;
 
 /**
@@ -198,6 +199,10 @@ public record FeatureEncoding(
         private final List<Map<String, Integer>> levelIndex = new ArrayList<>();
         private final ToIntFunction<String> index;
         private final int biasIndex;
+        /** Per slot of a dictionary-coded column: its codes' numbers (numeric) or feature indexes (categorical). */
+        private final Double[][] parsedCodes;
+        private final int[][] codeFeature;
+        private static final int UNSEEN = Integer.MIN_VALUE;
 
         private IndexedRows(List<Map.Entry<Integer, List<Object>>> used, int rows, ToIntFunction<String> index) {
             this.rows = rows;
@@ -220,6 +225,32 @@ public record FeatureEncoding(
                 levelIndex.add(new HashMap<>());
             }
             biasIndex = index.applyAsInt(BIAS);
+            parsedCodes = new Double[bySlot.length][];
+            codeFeature = new int[bySlot.length][];
+            for (int s = 0; s < bySlot.length; s++) {
+                if (bySlot[s] instanceof Columns.Coded c) {
+                    if (s < numeric.size()) {
+                        // every code parsed once, with the checks of a cell: a bad one fails the predict
+                        String[] dict = c.dictionary();
+                        parsedCodes[s] = new Double[dict.length];
+                        for (int d = 0; d < dict.length; d++) {
+                            parsedCodes[s][d] = numericValue(numeric.get(s).name(), dict[d]);
+                        }
+                    } else {
+                        codeFeature[s] = new int[c.dictionary().length + 1];
+                        Arrays.fill(codeFeature[s], UNSEEN);
+                    }
+                }
+            }
+        }
+
+        private int levelFeature(int k, String level) {
+            Integer li = levelIndex.get(k).get(level);
+            if (li == null) {
+                li = index.applyAsInt(categorical.get(k).name() + "=" + level);
+                levelIndex.get(k).put(level, li);
+            }
+            return li;
         }
 
         public int rows() {
@@ -240,8 +271,20 @@ public record FeatureEncoding(
                     continue;
                 }
                 List<?> values = bySlot[k];
-                Double v = values == null ? null : numericValue(col.name(), values.get(i));
-                double x = v == null ? col.mean() : v;
+                boolean missing;
+                double x;
+                if (values instanceof Columns.Doubles d) {
+                    missing = d.missing(i);
+                    x = missing ? col.mean() : d.value(i);
+                } else if (values instanceof Columns.Coded c) {
+                    Double v = c.code(i) < 0 ? null : parsedCodes[k][c.code(i)];
+                    missing = v == null;
+                    x = missing ? col.mean() : v;
+                } else {
+                    Double v = values == null ? null : numericValue(col.name(), values.get(i));
+                    missing = v == null;
+                    x = missing ? col.mean() : v;
+                }
                 if (col.binEdges() != null) {
                     x = bin(col.binEdges(), x);
                 } else if (standardize) {
@@ -251,7 +294,7 @@ public record FeatureEncoding(
                     idx[n] = featureIndex[k];
                     val[n++] = x;
                 }
-                if (v == null && missingIndex[k] >= 0) {
+                if (missing && missingIndex[k] >= 0) {
                     idx[n] = missingIndex[k];
                     val[n++] = 1;
                 }
@@ -259,12 +302,19 @@ public record FeatureEncoding(
             int base = numeric.size();
             for (int k = 0; k < categorical.size(); k++) {
                 List<?> values = bySlot[base + k];
-                String v = values == null ? null : categoricalValue(values.get(i));
-                String level = v == null || Table.isMissing(v) ? MISSING_LEVEL : v;
-                Integer li = levelIndex.get(k).get(level);
-                if (li == null) {
-                    li = index.applyAsInt(categorical.get(k).name() + "=" + level);
-                    levelIndex.get(k).put(level, li);
+                int li;
+                if (values instanceof Columns.Coded c) {
+                    int[] byCode = codeFeature[base + k];
+                    int code = c.code(i);
+                    li = byCode[code + 1];
+                    if (li == UNSEEN) {
+                        String v = code < 0 ? null : c.dictionary()[code];
+                        li = levelFeature(k, v == null || Table.isMissing(v) ? MISSING_LEVEL : v);
+                        byCode[code + 1] = li;
+                    }
+                } else {
+                    String v = values == null ? null : categoricalValue(values.get(i));
+                    li = levelFeature(k, v == null || Table.isMissing(v) ? MISSING_LEVEL : v);
                 }
                 if (li >= 0) {
                     idx[n] = li;

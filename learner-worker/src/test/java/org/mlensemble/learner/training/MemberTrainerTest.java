@@ -182,6 +182,24 @@ class MemberTrainerTest {
     }
 
     @Test
+    void theBinaryJobBodyPredictsTheSameBitsAsItsJson() {
+        Map<String, List<Object>> columns = new LinkedHashMap<>(testColumns);
+        columns.put("LotArea", new ArrayList<>(testColumns.get("LotArea")));
+        columns.get("LotArea").set(1, null);
+        var job = new org.mlensemble.common.messaging.PredictJob("m", columns, Fixtures.TEST_ROWS);
+        var json = org.mlensemble.common.messaging.MessageCodec.decode(
+                org.mlensemble.common.messaging.MessageCodec.encode(job), org.mlensemble.common.messaging.PredictJob.class);
+        var binary = org.mlensemble.common.messaging.PredictJobCodec.decode(
+                org.mlensemble.common.messaging.PredictJobCodec.encode(job));
+
+        for (String algorithm : List.of("linear", "forest")) {
+            Member m = train(Fixtures.job("m", algorithm), "A");
+            assertThat(m.predict(binary.columns(), binary.rows())).as(algorithm)
+                    .containsExactly(m.predict(json.columns(), json.rows()));
+        }
+    }
+
+    @Test
     void theDirectPathRefusesWhatTheEncodingRefuses() {
         Member forest = train(Fixtures.job("m", "forest"), "A");
         Map<String, List<Object>> columns = new LinkedHashMap<>();
