@@ -60,6 +60,11 @@ TARGETS = {
     "P2r": ("p99 / p50 at a quarter of the peak, 2 replicas per shard", "<=", 4.0),
     "P3": ("distributed fit / in-process fit (2 threads)", "<=", 1.25),
     "P4": ("batch predict rows/s", ">=", 100_000),
+    "P4c": ("batch predict rows/s, CSV", ">=", 100_000),
+    "P4f": ("batch predict rows/s, forest", ">=", 100_000),
+    "P4fc": ("batch predict rows/s, forest, CSV", ">=", 100_000),
+    "P4m": ("rows/s scoring one streamed CSV of the big table", ">=", 100_000),
+    "P4mf": ("rows/s scoring one streamed CSV of the big table, forest", ">=", 100_000),
     "P5a": ("learner start -> healthy + in presence (s)", "<=", 8.0),
     "P5b": ("learner RSS (MB)", "<=", 300),
     "P5c": ("api RSS (MB)", "<=", 300),
@@ -444,11 +449,33 @@ class Bench:
                 return v
 
         cols = {}
-        for i, name in enumerate(header):
-            if name == "SalePrice":
-                continue
-            cols[name] = [typed(row[i]) for row in data]
+        keep = [i for i, name in enumerate(header) if name != "SalePrice"]
+        for i in keep:
+            cols[header[i]] = [typed(row[i]) for row in data]
         out.write_text(json.dumps(cols, separators=(",", ":")))
+        # the same rows as CSV, for the streamed batch path
+        with open(out.with_suffix(".csv"), "w", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow([header[i] for i in keep])
+            for row in data:
+                w.writerow([row[i] for i in keep])
+
+    @staticmethod
+    def make_big_csv(batch_csv, out, rows):
+        """batch_csv's rows repeated up to `rows` rows under its header (the 1,000,000-row scoring)."""
+        if out.exists() and out.stat().st_size > 0:
+            return
+        lines = batch_csv.read_text().splitlines(keepends=True)
+        header, data = lines[0], lines[1:]
+        tmp = out.with_suffix(".tmp")
+        with open(tmp, "w") as f:
+            f.write(header)
+            left = rows
+            while left > 0:
+                part = data[:left]
+                f.writelines(part)
+                left -= len(part)
+        tmp.rename(out)
 
     # ------------------------------------------------------------------ cluster
 
@@ -715,9 +742,10 @@ class Bench:
                              f"{res['requests']} requests:\n{out}")
         return res
 
-    def post_script(self, body, name):
+    def post_script(self, body, name, content_type="application/json"):
         s = self.work / f"{name}.lua"
-        lines = ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"']
+        lines = ['wrk.method = "POST"', f'wrk.headers["Content-Type"] = "{content_type}"',
+                 f'wrk.headers["Accept"] = "{content_type}, application/problem+json"']
         if self.api_key:
             lines.append(f'wrk.headers["X-API-Key"] = "{self.api_key}"')
         lines.append(f'local f = assert(io.open("{body}", "rb")); wrk.body = f:read("*a"); f:close()')
@@ -766,6 +794,7 @@ class Bench:
 
     def p1(self, rec):
         r = self.predict_once()
+        self.linear_model = r["modelId"]
         rec["samplePredict"] = r
         if r["members"]["used"] != 4:
             raise StepFailed(f"predict used {r['members']} members, expected 4")
@@ -914,26 +943,120 @@ class Bench:
 
     # ------------------------------------------------------------------ P4: batch
 
-    def p4(self, rec):
-        s, body = http("POST", f"{self.url}/v1/ml-distributed/predict", self.batch_body.read_bytes(), timeout=60,
-                       headers=self.key_headers)
+    def predict_model(self):
+        """The model P1-P4 predict with: the latest when the step starts (the P3 fit or a default
+        linear fit), pinned by id so that the forest P4 fits does not replace it."""
+        if not getattr(self, "linear_model", None):
+            self.linear_model = self.predict_once()["modelId"]
+        return self.linear_model
+
+    def fit_forest(self):
+        s, b = http("POST", f"{self.url}/v1/ml-distributed/fit", {"algorithm": "forest", "deadlineMs": 600000},
+                    timeout=700, headers=self.key_headers)
+        if s != 200:
+            raise StepFailed(f"forest fit answered {s}: {b[:500]}")
+        r = json.loads(b)
+        if r["members"]["used"] != 4:
+            raise StepFailed(f"forest fit: members {r['members']}")
+        time.sleep(1.5)  # presence announces the members with the next heartbeat
+        return r["modelId"], r.get("params")
+
+    def batch_check(self, query, csv_body):
+        """One JSON and one CSV request of the batch: both answer every row, and the same predictions."""
+        s, body = http("POST", f"{self.url}/v1/ml-distributed/predict{query}", self.batch_body.read_bytes(),
+                       timeout=120, headers=self.key_headers)
         if s != 200:
             raise StepFailed(f"batch predict answered {s}: {body[:500]}")
         r = json.loads(body)
-        if len(r.get("Predictions") or []) != self.batch_rows or r["members"]["used"] != 4:
-            raise StepFailed(f"batch predict: {len(r.get('Predictions') or [])} predictions, members {r['members']}")
-        rec["singleRequestMs"] = r.get("elapsedMs")
-        script = self.post_script(self.batch_body, "predict-batch")
-        res = []
-        for i in range(self.runs):
-            w = self.wrk(f"{self.url}/v1/ml-distributed/predict?deadlineMs=30000", script, conns=self.a.batch_connections,
-                         duration=self.p4_duration)
-            w["rowsPerSecond"] = w["rps"] * self.batch_rows
-            res.append(w)
-            log(f"   run {i + 1}/{self.runs}: {w['rps']:.1f} requests/s = {w['rowsPerSecond']:,.0f} rows/s "
-                f"(load {load_avg()[0]})")
-        rec["runs"] = res
-        rec["rowsPerSecond"] = median([w["rowsPerSecond"] for w in res])
+        preds = r.get("Predictions") or []
+        if len(preds) != self.batch_rows or r["members"]["used"] != 4:
+            raise StepFailed(f"batch predict: {len(preds)} predictions, members {r['members']}")
+        s, text = http("POST", f"{self.url}/v1/ml-distributed/predict{query}", csv_body.read_bytes(), timeout=120,
+                       headers={**self.key_headers, "Content-Type": "text/csv", "Accept": "text/csv"})
+        if s != 200:
+            raise StepFailed(f"CSV batch predict answered {s}: {text[:500]}")
+        lines = text.splitlines()
+        if len(lines) != self.batch_rows:
+            raise StepFailed(f"CSV batch predict: {len(lines)} lines for {self.batch_rows} rows")
+        worst = max(abs(float(a) - b) / max(1.0, abs(b)) for a, b in zip(lines, preds))
+        if worst > 1e-9:
+            raise StepFailed(f"CSV and JSON predictions differ (relative {worst:.2e})")
+        return r.get("elapsedMs")
+
+    def score_big_csv(self, big, rows, model):
+        """The big CSV through the main load balancer in one streamed request (curl -T streams the
+        file), the answer to a file; the cluster's RSS sampled every 0.25 s meanwhile."""
+        out = self.work / "big-predictions.csv"
+        names = ("learner-1", "learner-2", "learner-3", "learner-4", "api-1", "api-2")
+        pids = {n: self.pid_of(n) for n in names if self.pid_of(n)}
+        peak = {n: rss_mb(p)[0] or 0 for n, p in pids.items()}
+        stop = threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                for n, p in pids.items():
+                    peak[n] = max(peak[n], rss_mb(p)[0] or 0)
+                stop.wait(0.25)
+
+        t = threading.Thread(target=sample, daemon=True)
+        cmd = ["curl", "-sS", "-o", str(out), "-w", "%{http_code}", "-X", "POST", "-T", str(big),
+               "-H", "Content-Type: text/csv", "-H", "Accept: text/csv", "--max-time", "1800"]
+        if self.api_key:
+            cmd += ["-H", f"X-API-Key: {self.api_key}"]
+        cmd.append(f"{self.url}/v1/ml-distributed/predict?modelId={model}&deadlineMs=60000")
+        cpu0 = self.cpu_snapshot()
+        t.start()
+        t0 = time.monotonic()
+        p = run(cmd, timeout=1900, check=False)
+        wall = time.monotonic() - t0
+        stop.set()
+        t.join()
+        cpu = self.cpu_delta(cpu0, self.cpu_snapshot(), rows)
+        if p.returncode != 0 or p.stdout.strip() != "200":
+            raise StepFailed(f"streamed CSV of {rows:,} rows: curl exit {p.returncode}, status {p.stdout.strip()}: "
+                             f"{p.stderr[-500:]} {out.read_text()[:500] if out.exists() else ''}")
+        with open(out) as f:
+            lines = sum(1 for _ in f)
+        out.unlink(missing_ok=True)
+        if lines != rows:
+            raise StepFailed(f"streamed CSV: {lines:,} predictions for {rows:,} rows")
+        return {"rows": rows, "csvBytes": big.stat().st_size, "wallS": round(wall, 1),
+                "rowsPerSecond": round(rows / wall), "peakRssMb": peak,
+                "cpuMsPerRow": cpu, "load": load_avg()}
+
+    def p4(self, rec):
+        csv_body = self.batch_body.with_suffix(".csv")
+        models = {"linear": self.predict_model()}
+        if "forest" in self.a.p4_algorithms.split(",") and self.own_cluster:
+            t0 = time.monotonic()
+            models["forest"], rec["forestParams"] = self.fit_forest()
+            rec["forestFitSeconds"] = round(time.monotonic() - t0, 1)
+        rec["models"] = models
+        for algo, model in models.items():
+            query = f"?modelId={model}&deadlineMs=30000"
+            rec[f"{algo}SingleRequestMs"] = self.batch_check(query, csv_body)
+            for fmt, body, ctype in (("json", self.batch_body, "application/json"), ("csv", csv_body, "text/csv")):
+                script = self.post_script(body, f"predict-batch-{fmt}", ctype)
+                res = []
+                for i in range(self.runs):
+                    w = self.wrk(f"{self.url}/v1/ml-distributed/predict{query}", script,
+                                 conns=self.a.batch_connections, duration=self.p4_duration)
+                    w["rowsPerSecond"] = w["rps"] * self.batch_rows
+                    res.append(w)
+                    log(f"   {algo} {fmt} run {i + 1}/{self.runs}: {w['rps']:.1f} requests/s = "
+                        f"{w['rowsPerSecond']:,.0f} rows/s (load {load_avg()[0]})")
+                rec[f"{algo}_{fmt}"] = {"runs": res, "rowsPerSecond": median([w["rowsPerSecond"] for w in res])}
+        rec["runs"] = rec["linear_json"]["runs"]
+        rec["rowsPerSecond"] = rec["linear_json"]["rowsPerSecond"]
+        # the big table scored in one streamed request
+        big_rows = self.a.big_csv_rows or (20_000 if self.smoke else 1_000_000)
+        big = self.work / f"score-{big_rows}.csv"
+        self.make_big_csv(csv_body, big, big_rows)
+        for algo in [a for a in self.a.big_csv_algorithms.split(",") if a in models]:
+            r = self.score_big_csv(big, big_rows, models[algo])
+            rec[f"big_{algo}"] = r
+            log(f"   {big_rows:,} rows as one streamed CSV, {algo}: {r['wallS']} s = {r['rowsPerSecond']:,} rows/s; "
+                f"peak RSS {r['peakRssMb']}")
         # footprint of the cluster's own processes after P1, P2 and P4 (batch bodies included)
         rec["clusterRssMb"] = {n: rss_mb(self.pid_of(n))[0] for n in
                                ("learner-1", "learner-2", "learner-3", "learner-4", "api-1", "api-2")
@@ -1109,6 +1232,8 @@ class Bench:
         rss_start = rss_mb(proc.pid)[0]
         target = f"{self.url}/v1/ml-distributed/predict" if kind == "learner" else \
             f"http://127.0.0.1:{port}/v1/ml-distributed/predict"
+        if getattr(self, "linear_model", None):
+            target += f"?modelId={self.linear_model}"  # not the forest P4 fitted
         self.loadgen(target, 100, 3 if self.smoke else 5, 1, self.one_row)
         rss_load = rss_mb(proc.pid)[0]
         if launcher is not None:
@@ -1210,9 +1335,22 @@ class Bench:
                         f"1 replica at {one['rate']:.0f}/s: p50 {one['p50Ms']:.1f} ms, p99 {one['p99Ms']:.1f} ms, "
                         f"p99/p50 {one['p99OverP50']}")
         p4 = st.get("P4 batch predict", {})
-        if p4.get("rowsPerSecond"):
-            self.figure("P4", p4["rowsPerSecond"], f"{self.R['steps'].get('data', {}).get('batchRows', 0):,}-row "
-                                                   f"requests, {p4['runs'][0]['connections']} connections")
+        batch = self.R['steps'].get('data', {}).get('batchRows', 0)
+        for fid, key, what in (("P4", "linear_json", "linear, JSON"), ("P4c", "linear_csv", "linear, CSV"),
+                               ("P4f", "forest_json", "forest, JSON"), ("P4fc", "forest_csv", "forest, CSV")):
+            if p4.get(key, {}).get("rowsPerSecond"):
+                self.figure(fid, p4[key]["rowsPerSecond"], f"{what}, {batch:,}-row requests, "
+                                                           f"{p4[key]['runs'][0]['connections']} connections")
+        if p4.get("rowsPerSecond") and not p4.get("linear_json"):  # results of an older bench
+            self.figure("P4", p4["rowsPerSecond"], f"{batch:,}-row requests, {p4['runs'][0]['connections']} connections")
+        for fid, key in (("P4m", "big_linear"), ("P4mf", "big_forest")):
+            big = p4.get(key)
+            if big:
+                api = max(v for k, v in big["peakRssMb"].items() if k.startswith("api"))
+                learner = max(v for k, v in big["peakRssMb"].items() if k.startswith("learner"))
+                self.figure(fid, big["rowsPerSecond"], f"{big['rows']:,} rows ({big['csvBytes'] / 2**20:.0f} MB) in "
+                                                       f"{big['wallS']} s through nginx; peak RSS api {api:.0f} MB, "
+                                                       f"learner {learner:.0f} MB")
         p5 = st.get("P5 start-up and footprint", {})
         if p5.get("learner"):
             def pick(kind):
@@ -1409,6 +1547,11 @@ def main():
     ap.add_argument("--connections", type=int, default=64,
                     help="wrk connections for P1, the same for the floor and the full path (default 64)")
     ap.add_argument("--batch-connections", type=int, default=2, help="wrk connections for P4 (default 2)")
+    ap.add_argument("--p4-algorithms", default="linear,forest",
+                    help="models P4 measures (default linear,forest; the forest is fitted for it)")
+    ap.add_argument("--big-csv-rows", type=int, help="rows of P4's streamed CSV (default 1,000,000; smoke 20,000)")
+    ap.add_argument("--big-csv-algorithms", default="linear,forest",
+                    help="models that score P4's streamed CSV (default linear,forest)")
     ap.add_argument("--fit-rows", type=int, help="rows of the P3 table (default 1,000,000; smoke 10,000)")
     ap.add_argument("--fit-heap", default="3g",
                     help="learner -Xmx for the P3 fit (default 3g: a 250k-row shard needs ~3 GB with the String[] table)")

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.PredictJob;
+import org.mlensemble.common.messaging.PredictJobCodec;
 import org.mlensemble.common.table.CsvReader;
 import org.mlensemble.common.table.Table;
 import org.mlensemble.learner.training.Member;
@@ -18,11 +19,12 @@ import org.mlensemble.learner.training.MemberTrainer;
  * What one learner spends on a batch predict job, in one thread and without the broker: a member
  * is trained on shard A with the learners' own {@link MemberTrainer}, the test rows become one
  * predict job body as the api encodes it, and the job is then decoded and predicted over and over
- * for a fixed time. Reports per request the milliseconds of decoding the body, of encoding the
- * rows into features, and of the model itself, and the rows per second of the whole.
+ * for a fixed time. Reports per request the milliseconds of decoding the body and of the member's
+ * predict (reading the columns into features and the model), the rows per second of the two, and,
+ * for comparison, what encoding the rows into named features ({@code encodeColumns}) costs alone.
  * <p>
  * {@code java -cp bench/target/classes:CLASSPATH org.mlensemble.bench.PredictCost DATASET_DIR
- * [algorithms=linear,forest] [rows=10000] [seconds=10]}
+ * [algorithms=linear,forest] [rows=10000] [seconds=10] [body=json|binary]}
  * <p>
  * Prints one JSON line per algorithm.
  */
@@ -36,6 +38,7 @@ public final class PredictCost {
         List<String> algorithms = List.of((args.length > 1 ? args[1] : "linear,forest").split(","));
         int rows = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         double seconds = args.length > 3 ? Double.parseDouble(args[3]) : 10;
+        boolean binary = args.length > 4 && args[4].equals("binary");
         Table shard = CsvReader.read(dir.resolve("A").resolve("data.csv"));
         Table test = CsvReader.read(dir.resolve("test").resolve("data.csv"));
         Map<String, List<Object>> columns = columns(test, rows);
@@ -44,7 +47,8 @@ public final class PredictCost {
                     algorithm, Map.of(), 42, "shard", false, false, Map.of(), List.of("Id"));
             Member member = new MemberTrainer(Clock.systemUTC()).train(job, "learner-1", "A", shard, (p, pct) -> {
             });
-            byte[] body = PredictCost.encode(new PredictJob("m-cost", columns, rows));
+            PredictJob job0 = new PredictJob("m-cost", columns, rows);
+            byte[] body = binary ? PredictJobCodec.encode(job0) : MessageCodec.encode(job0);
             long decodeNs = 0;
             long encodeNs = 0;
             long predictNs = 0;
@@ -53,7 +57,7 @@ public final class PredictCost {
             long end = 0;
             for (int warm = 0; warm < 3 + 3 || System.nanoTime() < end; warm++) {
                 long t0 = System.nanoTime();
-                PredictJob decoded = MessageCodec.decode(body, PredictJob.class);
+                PredictJob decoded = binary ? PredictJobCodec.decode(body) : MessageCodec.decode(body, PredictJob.class);
                 long t1 = System.nanoTime();
                 member.encoding().encodeColumns(decoded.columns(), decoded.rows());
                 long t2 = System.nanoTime();
@@ -74,15 +78,11 @@ public final class PredictCost {
             double encodeMs = encodeNs / 1e6 / requests;
             double predictMs = predictNs / 1e6 / requests;
             System.out.printf(Locale.ROOT,
-                    "{\"algorithm\":\"%s\",\"rows\":%d,\"bodyBytes\":%d,\"requests\":%d,\"decodeMs\":%.2f,"
-                            + "\"encodeMs\":%.2f,\"modelMs\":%.2f,\"rowsPerSecond\":%.0f,\"check\":%.3f}%n",
-                    algorithm, rows, body.length, requests, decodeMs, encodeMs, predictMs - encodeMs,
+                    "{\"algorithm\":\"%s\",\"body\":\"%s\",\"rows\":%d,\"bodyBytes\":%d,\"requests\":%d,\"decodeMs\":%.2f,"
+                            + "\"predictMs\":%.2f,\"encodeColumnsMs\":%.2f,\"rowsPerSecond\":%.0f,\"check\":%.3f}%n",
+                    algorithm, binary ? "binary" : "json", rows, body.length, requests, decodeMs, predictMs, encodeMs,
                     rows / ((decodeMs + predictMs) / 1000), check / requests);
         }
-    }
-
-    static byte[] encode(PredictJob job) {
-        return MessageCodec.encode(job);
     }
 
     /** The first {@code rows} test rows (repeated when short), typed as the api types a JSON body. */

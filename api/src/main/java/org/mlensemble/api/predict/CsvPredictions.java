@@ -171,24 +171,34 @@ final class CsvPredictions {
         return new Chunk(columns, n);
     }
 
+    /**
+     * A cell as the JSON body would carry it. A number only when it is written the way a learner
+     * writes that number back as text ({@code 8450}, {@code 0.25}, {@code -2.5}): then a category
+     * column sees the same text as in training and a numeric column the same value. Other numeric
+     * text ({@code 007}, {@code +5}, {@code 94.0}, {@code 1e3}) stays text, which numeric columns
+     * parse anyway.
+     */
     static Object cell(String column, String text, Map<String, String> pool, int line) {
         if (Table.isMissing(text)) {
             return null;
         }
         if (looksNumeric(text)) {
+            double d;
             try {
-                double d = Double.parseDouble(text);
-                if (!Double.isFinite(d)) {
-                    throw ApiProblem.badRequest("line " + line + ", column '" + column + "' has a number out of range: "
-                            + text);
-                }
-                if (d == Math.rint(d) && Math.abs(d) < 1e15 && text.indexOf('.') < 0 && text.indexOf('e') < 0
-                        && text.indexOf('E') < 0) {
-                    return (long) d;
-                }
-                return d;
+                d = Double.parseDouble(text);
             } catch (NumberFormatException e) {
-                // text that only starts like a number ("12A"): a category
+                d = Double.NaN; // text that only looks like a number ("1-2"): a category
+            }
+            if (Double.isInfinite(d)) {
+                throw ApiProblem.badRequest("line " + line + ", column '" + column + "' has a number out of range: "
+                        + text);
+            }
+            if (!Double.isNaN(d)) {
+                boolean integral = d == Math.rint(d) && Math.abs(d) < 1e15;
+                String canonical = integral ? Long.toString((long) d) : Double.toString(d);
+                if (canonical.equals(text)) {
+                    return integral ? (Object) (long) d : (Object) d;
+                }
             }
         }
         if (text.equalsIgnoreCase("nan") || text.equalsIgnoreCase("infinity") || text.equalsIgnoreCase("-infinity")) {

@@ -101,7 +101,12 @@ class CsvPredictionsTest {
         Map<String, String> pool = new HashMap<>();
         assertThat(CsvPredictions.cell("LotArea", "8450", pool, 2)).isEqualTo(8450L);
         assertThat(CsvPredictions.cell("Frac", "0.25", pool, 2)).isEqualTo(0.25);
-        assertThat(CsvPredictions.cell("Big", "1e3", pool, 2)).isEqualTo(1000.0);
+        assertThat(CsvPredictions.cell("Neg", "-2.5", pool, 2)).isEqualTo(-2.5);
+        // numeric text not written as a learner writes the number stays text, as in training
+        assertThat(CsvPredictions.cell("Big", "1e3", pool, 2)).isEqualTo("1e3");
+        assertThat(CsvPredictions.cell("Code", "007", pool, 2)).isEqualTo("007");
+        assertThat(CsvPredictions.cell("Code", "+5", pool, 2)).isEqualTo("+5");
+        assertThat(CsvPredictions.cell("Frontage", "94.0", pool, 2)).isEqualTo("94.0");
         assertThat(CsvPredictions.cell("Alley", "NA", pool, 2)).isNull();
         assertThat(CsvPredictions.cell("Alley", "", pool, 2)).isNull();
         assertThat(CsvPredictions.cell("MSZoning", "C (all)", pool, 2)).isEqualTo("C (all)");
