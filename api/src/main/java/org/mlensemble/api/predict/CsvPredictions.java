@@ -5,8 +5,8 @@ import java.io.Reader;
 import java.io.Writer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionException;
 import org.mlensemble.api.ensemble.PredictOutcome;
 import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.common.table.CsvFormatException;
+import org.mlensemble.common.table.Columns;
 import org.mlensemble.common.table.CsvReader;
 import org.mlensemble.common.table.Table;
 
@@ -137,16 +138,20 @@ final class CsvPredictions {
     }
 
     /**
-     * The next rows, column-major and typed as the JSON body's are: numbers as numbers, {@code NA}
-     * and empty cells as missing, other text as text (one instance per distinct value and column).
+     * The next rows, column-major, typed as the JSON body's are ({@link #cell}) but held as
+     * primitives: a column whose every cell is a number (or missing) as doubles, any other as a
+     * dictionary of its distinct texts and a code per row. Nothing is boxed, and the binary job
+     * body copies these arrays as they are.
      */
     private Chunk read(CsvReader.Records records, List<String> header) throws IOException {
         int width = header.size();
-        List<List<Object>> cols = new ArrayList<>(width);
-        List<Map<String, String>> pools = new ArrayList<>(width);
+        double[][] numbers = new double[width][chunkRows];
+        boolean[] numeric = new boolean[width];
+        Arrays.fill(numeric, true);
+        int[][] codes = new int[width][chunkRows];
+        List<Map<String, Integer>> dictionaries = new ArrayList<>(width);
         for (int c = 0; c < width; c++) {
-            cols.add(new ArrayList<>(chunkRows));
-            pools.add(new HashMap<>());
+            dictionaries.add(new LinkedHashMap<>());
         }
         int n = 0;
         while (n < chunkRows) {
@@ -160,51 +165,89 @@ final class CsvPredictions {
                 break;
             }
             for (int c = 0; c < width; c++) {
-                cols.get(c).add(cell(header.get(c), row[c], pools.get(c), records.line()));
+                String text = row[c];
+                if (Table.isMissing(text)) {
+                    numbers[c][n] = Double.NaN;
+                    codes[c][n] = -1;
+                    continue;
+                }
+                Map<String, Integer> dictionary = dictionaries.get(c);
+                if (numeric[c]) {
+                    Double d = number(header.get(c), text, records.line());
+                    if (d != null) {
+                        numbers[c][n] = d;
+                        continue;
+                    }
+                    // the first text of this column: the rows before become codes of their numbers' text
+                    numeric[c] = false;
+                    for (int j = 0; j < n; j++) {
+                        codes[c][j] = Double.isNaN(numbers[c][j]) ? -1
+                                : dictionary.computeIfAbsent(canonical(numbers[c][j]), t -> dictionary.size());
+                    }
+                }
+                refuseNonFinite(header.get(c), text, records.line());
+                Integer code = dictionary.get(text);
+                if (code == null) {
+                    code = dictionary.size();
+                    dictionary.put(text, code);
+                }
+                codes[c][n] = code;
             }
             n++;
         }
         Map<String, List<Object>> columns = new LinkedHashMap<>();
         for (int c = 0; c < width; c++) {
-            columns.put(header.get(c), cols.get(c));
+            List<Object> column = numeric[c] ? new Columns.Doubles(Arrays.copyOf(numbers[c], n))
+                    : new Columns.Coded(dictionaries.get(c).keySet().toArray(String[]::new), Arrays.copyOf(codes[c], n));
+            columns.put(header.get(c), column);
         }
         return new Chunk(columns, n);
     }
 
-    /**
-     * A cell as the JSON body would carry it. A number only when it is written the way a learner
-     * writes that number back as text ({@code 8450}, {@code 0.25}, {@code -2.5}): then a category
-     * column sees the same text as in training and a numeric column the same value. Other numeric
-     * text ({@code 007}, {@code +5}, {@code 94.0}, {@code 1e3}) stays text, which numeric columns
-     * parse anyway.
-     */
+    /** A cell as the JSON body would carry it: see {@link #number}; text otherwise, null when missing. */
     static Object cell(String column, String text, Map<String, String> pool, int line) {
         if (Table.isMissing(text)) {
             return null;
         }
-        if (looksNumeric(text)) {
-            double d;
-            try {
-                d = Double.parseDouble(text);
-            } catch (NumberFormatException e) {
-                d = Double.NaN; // text that only looks like a number ("1-2"): a category
-            }
-            if (Double.isInfinite(d)) {
-                throw ApiProblem.badRequest("line " + line + ", column '" + column + "' has a number out of range: "
-                        + text);
-            }
-            if (!Double.isNaN(d)) {
-                boolean integral = d == Math.rint(d) && Math.abs(d) < 1e15;
-                String canonical = integral ? Long.toString((long) d) : Double.toString(d);
-                if (canonical.equals(text)) {
-                    return integral ? (Object) (long) d : (Object) d;
-                }
-            }
+        Double d = number(column, text, line);
+        if (d != null) {
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Object) (long) (double) d : (Object) d;
         }
+        refuseNonFinite(column, text, line);
+        return pool.computeIfAbsent(text, t -> t);
+    }
+
+    /**
+     * The cell's number when it is written the way a learner writes that number back as text
+     * ({@code 8450}, {@code 0.25}, {@code -2.5}): then a category column sees the same text as in
+     * training and a numeric column the same value. Other numeric text ({@code 007}, {@code +5},
+     * {@code 94.0}, {@code 1e3}) is null: it stays text, which numeric columns parse anyway.
+     */
+    static Double number(String column, String text, int line) {
+        if (!looksNumeric(text)) {
+            return null;
+        }
+        double d;
+        try {
+            d = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return null; // text that only looks like a number ("1-2"): a category
+        }
+        if (Double.isInfinite(d)) {
+            throw ApiProblem.badRequest("line " + line + ", column '" + column + "' has a number out of range: " + text);
+        }
+        return canonical(d).equals(text) ? d : null;
+    }
+
+    /** How a learner writes a number as text (FeatureEncoding's rule for a number in a category column). */
+    private static String canonical(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static void refuseNonFinite(String column, String text, int line) {
         if (text.equalsIgnoreCase("nan") || text.equalsIgnoreCase("infinity") || text.equalsIgnoreCase("-infinity")) {
             throw ApiProblem.badRequest("line " + line + ", column '" + column + "' has a non-finite value: " + text);
         }
-        return pool.computeIfAbsent(text, t -> t);
     }
 
     /** Digits, sign, point or exponent only: Java would also read "NaN", "1f" or hex as numbers. */

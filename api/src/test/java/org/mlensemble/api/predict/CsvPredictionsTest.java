@@ -118,6 +118,23 @@ class CsvPredictionsTest {
     }
 
     @Test
+    void chunksArePrimitiveColumnsAndAColumnWithTextKeepsItsNumbersAsTheirText() throws IOException {
+        List<Map<String, List<Object>>> sent = new ArrayList<>();
+        CsvPredictions csv = new CsvPredictions((model, columns, rows) -> {
+            sent.add(columns);
+            return CompletableFuture.completedFuture(byId(model, columns, rows));
+        }, 10);
+
+        run(csv, "m-1", "id,LotArea,MSSubClass\n0,8450,60\n1,NA,20\n2,0.5,1Fam\n3,9600,\n");
+
+        Map<String, List<Object>> c = sent.get(0);
+        assertThat(c.get("LotArea")).isInstanceOf(org.mlensemble.common.table.Columns.Doubles.class)
+                .containsExactly(8450L, null, 0.5, 9600L);
+        assertThat(c.get("MSSubClass")).isInstanceOf(org.mlensemble.common.table.Columns.Coded.class)
+                .containsExactly("60", "20", "1Fam", null);
+    }
+
+    @Test
     void refusesNonFiniteNumbersWithTheirLineAndColumn() {
         ApiProblem e = assertThrows(ApiProblem.class, () -> CsvPredictions.cell("LotArea", "1e400", new HashMap<>(), 7));
         assertThat(e.getMessage()).contains("line 7", "LotArea");

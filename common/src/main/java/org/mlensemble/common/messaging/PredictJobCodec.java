@@ -189,6 +189,23 @@ public final class PredictJobCodec {
             if (values.size() != rows) {
                 throw new IllegalArgumentException("a column has " + values.size() + " values for " + rows + " rows");
             }
+            if (values instanceof Columns.Doubles d) {
+                return ofDoubles(name, d, rows);
+            }
+            if (values instanceof Columns.Coded c) {
+                List<byte[]> dictionary = new java.util.ArrayList<>(c.dictionary().length);
+                int bytes = 0;
+                for (String text : c.dictionary()) {
+                    byte[] b = utf8(text);
+                    dictionary.add(b);
+                    bytes += 4 + b.length;
+                }
+                int[] codes = new int[rows];
+                for (int i = 0; i < rows; i++) {
+                    codes[i] = c.code(i);
+                }
+                return new Encoded(name, CODED, null, codes, dictionary, bytes);
+            }
             boolean numbers = true;
             boolean ints = true;
             for (Object v : values) {
@@ -245,6 +262,30 @@ public final class PredictJobCodec {
                 out[i] = c;
             }
             return new Encoded(name, CODED, null, out, dictionary, bytes);
+        }
+
+        /** Primitive columns (a streamed CSV's) are copied as they are. */
+        private static Encoded ofDoubles(byte[] name, Columns.Doubles d, int rows) {
+            boolean ints = true;
+            double[] v = new double[rows];
+            for (int i = 0; i < rows; i++) {
+                v[i] = d.value(i);
+                if (Double.isInfinite(v[i])) {
+                    throw new IllegalArgumentException("a non-finite number: " + v[i]);
+                }
+                if (ints && !Double.isNaN(v[i]) && (v[i] != Math.rint(v[i]) || v[i] <= MISSING_INT
+                        || v[i] > Integer.MAX_VALUE)) {
+                    ints = false;
+                }
+            }
+            if (!ints) {
+                return new Encoded(name, DOUBLES, v, null, null, 0);
+            }
+            int[] out = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                out[i] = Double.isNaN(v[i]) ? MISSING_INT : (int) v[i];
+            }
+            return new Encoded(name, INTS, null, out, null, 0);
         }
 
         /** The text a learner makes of a cell in a column with text (FeatureEncoding's rule). */

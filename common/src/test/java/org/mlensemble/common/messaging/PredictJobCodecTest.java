@@ -63,6 +63,18 @@ class PredictJobCodecTest {
     }
 
     @Test
+    void primitiveColumnsTravelAsTheyAre() {
+        Map<String, List<Object>> c = new LinkedHashMap<>();
+        c.put("LotArea", new Columns.Doubles(new double[] {8450, Double.NaN, 0.5}));
+        c.put("Neighborhood", new Columns.Coded(new String[] {"CollgCr", "Veenker"}, new int[] {1, -1, 0}));
+
+        PredictJob back = PredictJobCodec.decode(PredictJobCodec.encode(new PredictJob("m-1", c, 3)));
+
+        assertThat(back.columns().get("LotArea")).containsExactly(8450L, null, 0.5);
+        assertThat(back.columns().get("Neighborhood")).containsExactly("Veenker", null, "CollgCr");
+    }
+
+    @Test
     void stillReadsTheJsonBodyOfAnEarlierApi() {
         PredictJob job = new PredictJob("m-1", columns(), 3);
 
