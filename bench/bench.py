@@ -6,11 +6,14 @@ and measures, in one run on this machine:
 
   P1  predict throughput through nginx -> api -> RabbitMQ -> 4 learners vs the HTTP floor
       (the same nginx and api answering GET /v1/ml-distributed/ping), wrk, closed loop
+  P1b the same predict rate vs the broker's own floor: the scatter-gather on the plain amqp-client
+      (BrokerFloor: one-row predict bodies, 4 queues, 4 direct replies, P1's in-flight count)
   P2  predict latency p50/p99/p99.9 at half the P1 peak, open loop (bench/LoadGen.java)
   P3  a 4-member linear fit on >= 1M rows through the cluster vs the same members trained
       in one JVM on 2 threads (bench/FitReference.java), with the time split into CSV read,
       encoding, training, saving and messaging
-  P4  batch predict rows/s with 10,000-row requests
+  P4  batch predict rows/s with 10,000-row requests, JSON and CSV bodies, linear and forest models;
+      then the big table (1,000,000 rows) scored in one streamed CSV request, with peak RSS
   P2r the tail with replicas: p99/p50 at a quarter of the peak with 1 replica per shard
       (learner-1..4), then with 2 (learner-5..8 added on shards A-D, a model fitted on all 8)
   P5  learner / api start-up (process start -> healthy and counted in presence) and RSS, for
