@@ -1349,11 +1349,11 @@ class Bench:
         for fid, key in (("P4m", "big_linear"), ("P4mf", "big_forest")):
             big = p4.get(key)
             if big:
-                api = max(v for k, v in big["peakRssMb"].items() if k.startswith("api"))
-                learner = max(v for k, v in big["peakRssMb"].items() if k.startswith("learner"))
+                api = max([v for k, v in big["peakRssMb"].items() if k.startswith("api")], default=None)
+                learner = max([v for k, v in big["peakRssMb"].items() if k.startswith("learner")], default=None)
+                rss = f"; peak RSS api {api:.0f} MB, learner {learner:.0f} MB" if api and learner else ""
                 self.figure(fid, big["rowsPerSecond"], f"{big['rows']:,} rows ({big['csvBytes'] / 2**20:.0f} MB) in "
-                                                       f"{big['wallS']} s through nginx; peak RSS api {api:.0f} MB, "
-                                                       f"learner {learner:.0f} MB")
+                                                       f"{big['wallS']} s through nginx" + rss)
         p5 = st.get("P5 start-up and footprint", {})
         if p5.get("learner"):
             def pick(kind):
