@@ -46,6 +46,17 @@ class CsvPredictHttpTest {
     }
 
     @Test
+    void aCsvBodyIsStreamedWhenCsvIsOneOfSeveralAcceptedTypes() throws Exception {
+        // what mlctl sends: its usual Accept header, and text/csv besides
+        mvc.perform(post("/v1/ml-distributed/predict").contentType(CSV)
+                        .header("Accept", "application/json, application/problem+json").header("Accept", "text/csv")
+                        .content("LotArea\n100\n"))
+                .andExpect(status().isOk())
+                .andExpect(content().contentTypeCompatibleWith(CSV))
+                .andExpect(content().string("100.0\n"));
+    }
+
+    @Test
     void noModelIsAProblemEvenWhenCsvIsAccepted() throws Exception {
         ensemble.trained = false;
 
