@@ -24,7 +24,7 @@ import org.mlensemble.common.table.Table;
  * per line, in row order. At most {@link #IN_FLIGHT} chunks are between the api and the learners
  * at once, so memory stays bounded whatever the number of rows: the next chunk is read and sent
  * while the previous one is being predicted, and a chunk's lines are written as soon as it and
- * every chunk before it are answered.
+ * every chunk before it are answered. The reader is the spooled body (see PredictController).
  * <p>
  * Any problem found before the first line is written (header, a bad cell in the first chunks, an
  * unknown model, no quorum) is thrown as an {@link ApiProblem} and answered as problem+json. One
