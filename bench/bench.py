@@ -6,11 +6,14 @@ and measures, in one run on this machine:
 
   P1  predict throughput through nginx -> api -> RabbitMQ -> 4 learners vs the HTTP floor
       (the same nginx and api answering GET /v1/ml-distributed/ping), wrk, closed loop
+  P1b the same predict rate vs the broker's own floor: the scatter-gather on the plain amqp-client
+      (BrokerFloor: one-row predict bodies, 4 queues, 4 direct replies, P1's in-flight count)
   P2  predict latency p50/p99/p99.9 at half the P1 peak, open loop (bench/LoadGen.java)
   P3  a 4-member linear fit on >= 1M rows through the cluster vs the same members trained
       in one JVM on 2 threads (bench/FitReference.java), with the time split into CSV read,
       encoding, training, saving and messaging
-  P4  batch predict rows/s with 10,000-row requests
+  P4  batch predict rows/s with 10,000-row requests, JSON and CSV bodies, linear and forest models;
+      then the big table (1,000,000 rows) scored in one streamed CSV request, with peak RSS
   P2r the tail with replicas: p99/p50 at a quarter of the peak with 1 replica per shard
       (learner-1..4), then with 2 (learner-5..8 added on shards A-D, a model fitted on all 8)
   P5  learner / api start-up (process start -> healthy and counted in presence) and RSS, for
@@ -44,6 +47,9 @@ BENCH = REPO / "bench"
 MLCLUSTER = REPO / "bin" / "mlcluster"
 LEARNER_JAR = REPO / "learner-worker" / "target" / "learner-worker-exec.jar"
 API_JAR = REPO / "api" / "target" / "api-exec.jar"
+# the bench module's classes: LoadGen, BrokerFloor, FitReference, Chart (package org.mlensemble.bench)
+BENCH_CLASSES = REPO / "bench" / "target" / "classes"
+JAVA_PKG = "org.mlensemble.bench."
 
 # JVM options of bin/mlcluster when LEARNER_JAVA_OPTS / API_JAVA_OPTS are not set
 MLCLUSTER_LEARNER_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m"
@@ -51,11 +57,17 @@ MLCLUSTER_API_OPTS = "-XX:+UseSerialGC -Xmx128m"
 
 TARGETS = {
     "P1": ("predict req/s / ping req/s", ">=", 0.5),
+    "P1b": ("predict req/s / broker floor scatter-gathers/s", None, None),
     "P2": ("p99 / p50 at half the peak rate", "<=", 4.0),
     "P2q": ("p99 / p50 at a quarter of the peak rate", "<=", 4.0),
     "P2r": ("p99 / p50 at a quarter of the peak, 2 replicas per shard", "<=", 4.0),
     "P3": ("distributed fit / in-process fit (2 threads)", "<=", 1.25),
     "P4": ("batch predict rows/s", ">=", 100_000),
+    "P4c": ("batch predict rows/s, CSV", ">=", 100_000),
+    "P4f": ("batch predict rows/s, forest", ">=", 100_000),
+    "P4fc": ("batch predict rows/s, forest, CSV", ">=", 100_000),
+    "P4m": ("rows/s scoring one streamed CSV of the big table", ">=", 100_000),
+    "P4mf": ("rows/s scoring one streamed CSV of the big table, forest", ">=", 100_000),
     "P5a": ("learner start -> healthy + in presence (s)", "<=", 8.0),
     "P5b": ("learner RSS (MB)", "<=", 300),
     "P5c": ("api RSS (MB)", "<=", 300),
@@ -192,7 +204,7 @@ class Bench:
             self.out.mkdir(parents=True, exist_ok=True)
         self.work = self.run_dir / "bench-work"
         self.work.mkdir(parents=True, exist_ok=True)
-        self.classes = self.work / "classes"
+        self.classes = BENCH_CLASSES
         self.api_key = os.environ.get("ML_API_KEY")
         self.key_headers = {"X-API-Key": self.api_key} if self.api_key else {}
         self.own_cluster = not a.url
@@ -285,12 +297,13 @@ class Bench:
     def figure(self, fid, measured, detail=""):
         what, op, target = TARGETS[fid]
         met = None
-        if measured is not None:
+        if measured is not None and op is not None:
             met = measured >= target if op == ">=" else measured <= target
         ratio = None
         if measured is not None and target:
             ratio = measured / target
-        self.R["figures"].append({"id": fid, "figure": what, "measured": measured, "target": f"{op} {target}",
+        self.R["figures"].append({"id": fid, "figure": what, "measured": measured,
+                                  "target": f"{op} {target}" if op else "- (diagnosis)",
                                   "targetValue": target, "op": op, "ratioToTarget": ratio, "met": met,
                                   "detail": detail})
 
@@ -356,9 +369,9 @@ class Bench:
         rec["permissions"] = run(["rabbitmqctl", "-q", "list_permissions", "-p", vhost]).stdout
 
     def prepare(self, rec):
-        if not LEARNER_JAR.exists() or not API_JAR.exists():
+        if not LEARNER_JAR.exists() or not API_JAR.exists() or not (BENCH_CLASSES / "org").exists():
             if self.env.get("ML_SKIP_BUILD") == "1":
-                raise StepFailed("jars missing and ML_SKIP_BUILD=1")
+                raise StepFailed("jars or bench/target/classes missing and ML_SKIP_BUILD=1")
             log("building the jars (./mvnw -o -q -B package -DskipTests)")
             run([str(REPO / "mvnw"), "-o", "-q", "-B", "package", "-DskipTests"], cwd=REPO, timeout=1800)
         # extracted jars: the classpath of the in-process reference, and the AppCDS layout of P5
@@ -373,12 +386,8 @@ class Bench:
                 stamp.write_text(sig)
         self.learner_app = self.work / "extracted" / "learner" / LEARNER_JAR.name
         self.api_app = self.work / "extracted" / "api" / API_JAR.name
-        shutil.rmtree(self.classes, ignore_errors=True)
-        self.classes.mkdir(parents=True)
-        run(["javac", "-nowarn", "-d", str(self.classes), str(BENCH / "LoadGen.java"), str(BENCH / "Chart.java")],
-            timeout=300)
-        run(["javac", "-nowarn", "-cp", str(self.learner_app), "-d", str(self.classes),
-             str(BENCH / "FitReference.java")], timeout=300)
+        # the bench module's classes run on the extracted learner's classpath (Tribuo, amqp-client, common)
+        self.bench_cp = f"{self.classes}:{self.learner_app}"
         rec["classes"] = str(self.classes)
 
     def data(self, rec):
@@ -440,11 +449,33 @@ class Bench:
                 return v
 
         cols = {}
-        for i, name in enumerate(header):
-            if name == "SalePrice":
-                continue
-            cols[name] = [typed(row[i]) for row in data]
+        keep = [i for i, name in enumerate(header) if name != "SalePrice"]
+        for i in keep:
+            cols[header[i]] = [typed(row[i]) for row in data]
         out.write_text(json.dumps(cols, separators=(",", ":")))
+        # the same rows as CSV, for the streamed batch path
+        with open(out.with_suffix(".csv"), "w", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow([header[i] for i in keep])
+            for row in data:
+                w.writerow([row[i] for i in keep])
+
+    @staticmethod
+    def make_big_csv(batch_csv, out, rows):
+        """batch_csv's rows repeated up to `rows` rows under its header (the 1,000,000-row scoring)."""
+        if out.exists() and out.stat().st_size > 0:
+            return
+        lines = batch_csv.read_text().splitlines(keepends=True)
+        header, data = lines[0], lines[1:]
+        tmp = out.with_suffix(".tmp")
+        with open(tmp, "w") as f:
+            f.write(header)
+            left = rows
+            while left > 0:
+                part = data[:left]
+                f.writelines(part)
+                left -= len(part)
+        tmp.rename(out)
 
     # ------------------------------------------------------------------ cluster
 
@@ -562,7 +593,7 @@ class Bench:
         rec["referenceJavaOpts"] = " ".join(ref_opts)
         for i in range(self.runs):
             t0 = time.monotonic()
-            p = run(["java"] + ref_opts + ["-cp", f"{self.classes}:{self.learner_app}", "FitReference", str(ds), "2"],
+            p = run(["java"] + ref_opts + ["-cp", self.bench_cp, JAVA_PKG + "FitReference", str(ds), "2"],
                     timeout=3600)
             line = [l for l in p.stdout.splitlines() if l.startswith("{")][-1]
             r = json.loads(line)
@@ -711,9 +742,10 @@ class Bench:
                              f"{res['requests']} requests:\n{out}")
         return res
 
-    def post_script(self, body, name):
+    def post_script(self, body, name, content_type="application/json"):
         s = self.work / f"{name}.lua"
-        lines = ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"']
+        lines = ['wrk.method = "POST"', f'wrk.headers["Content-Type"] = "{content_type}"',
+                 f'wrk.headers["Accept"] = "{content_type}, application/problem+json"']
         if self.api_key:
             lines.append(f'wrk.headers["X-API-Key"] = "{self.api_key}"')
         lines.append(f'local f = assert(io.open("{body}", "rb")); wrk.body = f:read("*a"); f:close()')
@@ -739,8 +771,30 @@ class Bench:
                     total[key] += float(m.group(1))
         return total
 
+    def broker_floor(self, duration, warmup):
+        """The broker's own floor (bench/.../BrokerFloor.java): the same scatter-gather on the plain
+        amqp-client, a one-row predict's job and reply bodies, 4 queues, 4 direct replies per gather,
+        as many gathers in flight as P1 has connections. Broker and floor CPU per gather from /proc."""
+        uri = self.env.get("ML_BENCH_FLOOR_URI",
+                           f"amqp://guest:guest@{self.env.get('ML_RABBIT_HOST', '127.0.0.1')}:"
+                           f"{self.env.get('ML_RABBIT_PORT', '5672')}/%2f")
+        cmd = ["java", "-XX:+UseSerialGC", "-Xmx128m", "-cp", self.bench_cp, JAVA_PKG + "BrokerFloor", "--uri", uri,
+               "--body", str(self.one_row), "--queues", "4", "--in-flight", str(self.p1_conns),
+               "--duration", str(duration), "--warmup", str(warmup)]
+        before = self.cpu_snapshot()
+        p = run(cmd, timeout=duration + warmup + 60)
+        after = self.cpu_snapshot()
+        r = json.loads([l for l in p.stdout.splitlines() if l.startswith("{")][-1])
+        if r["wrongReplies"] or not r["gathers"]:
+            raise StepFailed(f"broker floor: {r}")
+        cpu = self.cpu_delta(before, after, r["gathers"])
+        r["brokerCpuMsPerGather"] = cpu.get("rabbitmq (shared)")
+        r["load"] = load_avg()
+        return r
+
     def p1(self, rec):
         r = self.predict_once()
+        self.linear_model = r["modelId"]
         rec["samplePredict"] = r
         if r["members"]["used"] != 4:
             raise StepFailed(f"predict used {r['members']} members, expected 4")
@@ -750,7 +804,7 @@ class Bench:
         rec["warmupSeconds"] = {"ping": warm, "predict": 2 * warm}
         self.wrk(f"{self.url}/v1/ml-distributed/ping", duration=warm)
         self.wrk(f"{self.url}/v1/ml-distributed/predict", script, duration=2 * warm)
-        lb, ping, pred = [], [], []
+        lb, ping, pred, floor, floor_errors = [], [], [], [], []
         for i in range(self.runs):
             lb.append(self.wrk(f"{self.url}/lb-health", duration=max(2, self.p1_duration // 3)))
             ping.append(self.wrk(f"{self.url}/v1/ml-distributed/ping"))
@@ -764,9 +818,21 @@ class Bench:
             jobs = shared + max(0.0, n - carried)
             pred[-1]["jobs"] = int(jobs)
             pred[-1]["requestsPerJob"] = round(n / jobs, 2) if jobs else None
+            try:
+                floor.append(self.broker_floor(self.p1_duration, 1 if self.smoke else 2))
+                shown = f"{floor[-1]['gathersPerSecond']:.0f}/s"
+            except StepFailed as e:
+                floor_errors.append(str(e)[-800:])
+                shown = "failed"
             log(f"   run {i + 1}/{self.runs}: nginx only {lb[-1]['rps']:.0f}/s, ping {ping[-1]['rps']:.0f}/s, "
-                f"predict {pred[-1]['rps']:.0f}/s, {pred[-1]['requestsPerJob']} requests per job (load {load_avg()[0]})")
-        rec.update({"nginxOnly": lb, "ping": ping, "predict": pred})
+                f"predict {pred[-1]['rps']:.0f}/s, {pred[-1]['requestsPerJob']} requests per job, broker floor "
+                f"{shown} (load {load_avg()[0]})")
+        rec.update({"nginxOnly": lb, "ping": ping, "predict": pred, "brokerFloor": floor})
+        if floor:
+            rec["brokerFloorGathersPerSecond"] = median([x["gathersPerSecond"] for x in floor])
+            rec["brokerFloorRequestBytes"] = floor[0]["requestBytes"]
+            rec["brokerFloorReplyBytes"] = floor[0]["replyBytes"]
+            rec["brokerCpuMsPerGather"] = median([x["brokerCpuMsPerGather"] for x in floor])
         rec["pingRps"] = median([x["rps"] for x in ping])
         rec["predictRps"] = median([x["rps"] for x in pred])
         rec["nginxOnlyRps"] = median([x["rps"] for x in lb])
@@ -777,11 +843,15 @@ class Bench:
         log(f"   CPU ms per request, ping: {rec['cpuMsPerRequest']['ping']}")
         log(f"   CPU ms per request, predict: {rec['cpuMsPerRequest']['predict']}")
         self.peak = rec["predictRps"]
+        if floor_errors:
+            rec["brokerFloorErrors"] = floor_errors
+            raise StepFailed("the broker floor failed (set ML_BENCH_FLOOR_URI=amqp://user:password@host:port/vhost "
+                             "to a user that may declare server-named queues): " + floor_errors[0])
 
     # ------------------------------------------------------------------ P2: latency
 
     def loadgen(self, url, rate, duration, warmup, body=None, timeout_ms=10000):
-        cmd = ["java", "-XX:+UseSerialGC", "-Xmx256m", "-cp", str(self.classes), "LoadGen", url, "--rate",
+        cmd = ["java", "-XX:+UseSerialGC", "-Xmx256m", "-cp", str(self.classes), JAVA_PKG + "LoadGen", url, "--rate",
                f"{rate:.1f}", "--duration", str(duration), "--warmup", str(warmup), "--timeout-ms", str(timeout_ms)]
         if body:
             cmd += ["--body", str(body)]
@@ -873,30 +943,150 @@ class Bench:
 
     # ------------------------------------------------------------------ P4: batch
 
-    def p4(self, rec):
-        s, body = http("POST", f"{self.url}/v1/ml-distributed/predict", self.batch_body.read_bytes(), timeout=60,
-                       headers=self.key_headers)
+    def predict_model(self):
+        """The model P1-P4 predict with: the latest when the step starts (the P3 fit or a default
+        linear fit), pinned by id so that the forest P4 fits does not replace it."""
+        if not getattr(self, "linear_model", None):
+            self.linear_model = self.predict_once()["modelId"]
+        return self.linear_model
+
+    def fit_forest(self, rec):
+        """A default forest (25 trees) on the first --forest-rows rows of each shard, copied into a
+        dataset of their own: the learners' default heap (256 MB) cannot train one on 25,000 rows."""
+        src = self.data_dir / "house_pricing"
+        dataset = "house_pricing_forest"
+        dst = self.data_dir / dataset
+        rows = self.a.forest_rows
+        for part in ("A", "B", "C", "D", "test"):
+            (dst / part).mkdir(parents=True, exist_ok=True)
+            with open(src / part / "data.csv") as f, open(dst / part / "data.csv", "w") as out:
+                for i, line in enumerate(f):
+                    if i > rows:
+                        break
+                    out.write(line)
+        rec["forestDataset"] = {"dataset": dataset, "rowsPerShard": rows}
+        s, b = http("POST", f"{self.url}/v1/ml-distributed/fit",
+                    {"algorithm": "forest", "dataset": dataset, "deadlineMs": 600000},
+                    timeout=700, headers=self.key_headers)
+        if s != 200:
+            raise StepFailed(f"forest fit answered {s}: {b[:500]}")
+        r = json.loads(b)
+        if r["members"]["used"] != 4:
+            raise StepFailed(f"forest fit: members {r['members']}")
+        time.sleep(1.5)  # presence announces the members with the next heartbeat
+        return r["modelId"], r.get("params")
+
+    def batch_check(self, query, csv_body):
+        """One JSON and one CSV request of the batch: both answer every row, and the same predictions."""
+        s, body = http("POST", f"{self.url}/v1/ml-distributed/predict{query}", self.batch_body.read_bytes(),
+                       timeout=120, headers=self.key_headers)
         if s != 200:
             raise StepFailed(f"batch predict answered {s}: {body[:500]}")
         r = json.loads(body)
-        if len(r.get("Predictions") or []) != self.batch_rows or r["members"]["used"] != 4:
-            raise StepFailed(f"batch predict: {len(r.get('Predictions') or [])} predictions, members {r['members']}")
-        rec["singleRequestMs"] = r.get("elapsedMs")
-        script = self.post_script(self.batch_body, "predict-batch")
-        res = []
-        for i in range(self.runs):
-            w = self.wrk(f"{self.url}/v1/ml-distributed/predict?deadlineMs=30000", script, conns=self.a.batch_connections,
-                         duration=self.p4_duration)
-            w["rowsPerSecond"] = w["rps"] * self.batch_rows
-            res.append(w)
-            log(f"   run {i + 1}/{self.runs}: {w['rps']:.1f} requests/s = {w['rowsPerSecond']:,.0f} rows/s "
-                f"(load {load_avg()[0]})")
-        rec["runs"] = res
-        rec["rowsPerSecond"] = median([w["rowsPerSecond"] for w in res])
+        preds = r.get("Predictions") or []
+        if len(preds) != self.batch_rows or r["members"]["used"] != 4:
+            raise StepFailed(f"batch predict: {len(preds)} predictions, members {r['members']}")
+        s, text = http("POST", f"{self.url}/v1/ml-distributed/predict{query}", csv_body.read_bytes(), timeout=120,
+                       headers={**self.key_headers, "Content-Type": "text/csv", "Accept": "text/csv"})
+        if s != 200:
+            raise StepFailed(f"CSV batch predict answered {s}: {text[:500]}")
+        lines = text.splitlines()
+        if len(lines) != self.batch_rows:
+            raise StepFailed(f"CSV batch predict: {len(lines)} lines for {self.batch_rows} rows")
+        worst = max(abs(float(a) - b) / max(1.0, abs(b)) for a, b in zip(lines, preds))
+        if worst > 1e-9:
+            raise StepFailed(f"CSV and JSON predictions differ (relative {worst:.2e})")
+        return r.get("elapsedMs")
+
+    def score_big_csv(self, big, rows, model):
+        """The big CSV through the main load balancer in one streamed request (curl -T streams the
+        file), the answer to a file; the cluster's RSS sampled every 0.25 s meanwhile."""
+        out = self.work / "big-predictions.csv"
+        names = ("learner-1", "learner-2", "learner-3", "learner-4", "api-1", "api-2")
+        pids = {n: self.pid_of(n) for n in names if self.pid_of(n)}
+        peak = {n: rss_mb(p)[0] or 0 for n, p in pids.items()}
+        stop = threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                for n, p in pids.items():
+                    peak[n] = max(peak[n], rss_mb(p)[0] or 0)
+                stop.wait(0.25)
+
+        t = threading.Thread(target=sample, daemon=True)
+        cmd = ["curl", "-sS", "-o", str(out), "-w", "%{http_code}", "-X", "POST", "-T", str(big),
+               "-H", "Content-Type: text/csv", "-H", "Accept: text/csv", "--max-time", "1800"]
+        if self.api_key:
+            cmd += ["-H", f"X-API-Key: {self.api_key}"]
+        cmd.append(f"{self.url}/v1/ml-distributed/predict?modelId={model}&deadlineMs=60000")
+        cpu0 = self.cpu_snapshot()
+        t.start()
+        t0 = time.monotonic()
+        p = run(cmd, timeout=1900, check=False)
+        wall = time.monotonic() - t0
+        stop.set()
+        t.join()
+        cpu = self.cpu_delta(cpu0, self.cpu_snapshot(), rows)
+        if p.returncode != 0 or p.stdout.strip() != "200":
+            raise StepFailed(f"streamed CSV of {rows:,} rows: curl exit {p.returncode}, status {p.stdout.strip()}: "
+                             f"{p.stderr[-500:]} {out.read_text()[:500] if out.exists() else ''}")
+        with open(out) as f:
+            lines = sum(1 for _ in f)
+        out.unlink(missing_ok=True)
+        if lines != rows:
+            raise StepFailed(f"streamed CSV: {lines:,} predictions for {rows:,} rows")
+        return {"rows": rows, "csvBytes": big.stat().st_size, "wallS": round(wall, 1),
+                "rowsPerSecond": round(rows / wall), "peakRssMb": peak,
+                "cpuMsPerRow": cpu, "load": load_avg()}
+
+    def p4(self, rec):
+        csv_body = self.batch_body.with_suffix(".csv")
+        algorithms = [a for a in self.a.p4_algorithms.split(",") if a == "linear" or self.own_cluster]
+        big_rows = self.a.big_csv_rows or (20_000 if self.smoke else 1_000_000)
+        big = self.work / f"score-{big_rows}.csv"
+        self.make_big_csv(csv_body, big, big_rows)
+        models, errors = {}, []
+        for algo in algorithms:
+            try:
+                if algo == "linear":
+                    models[algo] = self.predict_model()
+                else:
+                    t0 = time.monotonic()
+                    models[algo], rec[f"{algo}Params"] = self.fit_forest(rec)
+                    rec[f"{algo}FitSeconds"] = round(time.monotonic() - t0, 1)
+                model = models[algo]
+                query = f"?modelId={model}&deadlineMs=30000"
+                rec[f"{algo}SingleRequestMs"] = self.batch_check(query, csv_body)
+                for fmt, body, ctype in (("json", self.batch_body, "application/json"), ("csv", csv_body, "text/csv")):
+                    script = self.post_script(body, f"predict-batch-{fmt}", ctype)
+                    res = []
+                    for i in range(self.runs):
+                        w = self.wrk(f"{self.url}/v1/ml-distributed/predict{query}", script,
+                                     conns=self.a.batch_connections, duration=self.p4_duration)
+                        w["rowsPerSecond"] = w["rps"] * self.batch_rows
+                        res.append(w)
+                        log(f"   {algo} {fmt} run {i + 1}/{self.runs}: {w['rps']:.1f} requests/s = "
+                            f"{w['rowsPerSecond']:,.0f} rows/s (load {load_avg()[0]})")
+                    rec[f"{algo}_{fmt}"] = {"runs": res, "rowsPerSecond": median([w["rowsPerSecond"] for w in res])}
+                if algo in self.a.big_csv_algorithms.split(","):
+                    # the big table scored in one streamed request
+                    r = self.score_big_csv(big, big_rows, model)
+                    rec[f"big_{algo}"] = r
+                    log(f"   {big_rows:,} rows as one streamed CSV, {algo}: {r['wallS']} s = {r['rowsPerSecond']:,} "
+                        f"rows/s; peak RSS {r['peakRssMb']}")
+            except StepFailed as e:
+                errors.append(f"{algo}: {e}")
+                log(f"   {algo} failed: {str(e)[-600:]}")
+        rec["models"] = models
+        if rec.get("linear_json"):
+            rec["runs"] = rec["linear_json"]["runs"]
+            rec["rowsPerSecond"] = rec["linear_json"]["rowsPerSecond"]
         # footprint of the cluster's own processes after P1, P2 and P4 (batch bodies included)
         rec["clusterRssMb"] = {n: rss_mb(self.pid_of(n))[0] for n in
                                ("learner-1", "learner-2", "learner-3", "learner-4", "api-1", "api-2")
                                if self.pid_of(n)}
+        if errors:
+            raise StepFailed("; ".join(errors))
 
     # ------------------------------------------------------------------ P5: start-up and footprint
 
@@ -1068,6 +1258,8 @@ class Bench:
         rss_start = rss_mb(proc.pid)[0]
         target = f"{self.url}/v1/ml-distributed/predict" if kind == "learner" else \
             f"http://127.0.0.1:{port}/v1/ml-distributed/predict"
+        if getattr(self, "linear_model", None):
+            target += f"?modelId={self.linear_model}"  # not the forest P4 fitted
         self.loadgen(target, 100, 3 if self.smoke else 5, 1, self.one_row)
         rss_load = rss_mb(proc.pid)[0]
         if launcher is not None:
@@ -1139,6 +1331,12 @@ class Bench:
             self.figure("P1", p1["predictRps"] / p1["pingRps"],
                         f"predict {p1['predictRps']:.0f}/s vs ping {p1['pingRps']:.0f}/s, "
                         f"{p1['predict'][0]['connections']} connections")
+        if p1.get("predictRps") and p1.get("brokerFloorGathersPerSecond"):
+            self.figure("P1b", p1["predictRps"] / p1["brokerFloorGathersPerSecond"],
+                        f"predict {p1['predictRps']:.0f}/s vs plain amqp-client scatter-gather "
+                        f"{p1['brokerFloorGathersPerSecond']:.0f}/s: 4 queues, 4 direct replies, "
+                        f"{p1['predict'][0]['connections']} in flight, {p1['brokerFloorRequestBytes']} B job, "
+                        f"{p1['brokerFloorReplyBytes']} B reply; broker CPU {p1.get('brokerCpuMsPerGather')} ms per gather")
         p2 = st.get("P2 predict latency", {})
         if p2.get("p99OverP50PerRun"):
             q = p2.get("quarterPeak")
@@ -1163,9 +1361,22 @@ class Bench:
                         f"1 replica at {one['rate']:.0f}/s: p50 {one['p50Ms']:.1f} ms, p99 {one['p99Ms']:.1f} ms, "
                         f"p99/p50 {one['p99OverP50']}")
         p4 = st.get("P4 batch predict", {})
-        if p4.get("rowsPerSecond"):
-            self.figure("P4", p4["rowsPerSecond"], f"{self.R['steps'].get('data', {}).get('batchRows', 0):,}-row "
-                                                   f"requests, {p4['runs'][0]['connections']} connections")
+        batch = self.R['steps'].get('data', {}).get('batchRows', 0)
+        for fid, key, what in (("P4", "linear_json", "linear, JSON"), ("P4c", "linear_csv", "linear, CSV"),
+                               ("P4f", "forest_json", "forest, JSON"), ("P4fc", "forest_csv", "forest, CSV")):
+            if p4.get(key, {}).get("rowsPerSecond"):
+                self.figure(fid, p4[key]["rowsPerSecond"], f"{what}, {batch:,}-row requests, "
+                                                           f"{p4[key]['runs'][0]['connections']} connections")
+        if p4.get("rowsPerSecond") and not p4.get("linear_json"):  # results of an older bench
+            self.figure("P4", p4["rowsPerSecond"], f"{batch:,}-row requests, {p4['runs'][0]['connections']} connections")
+        for fid, key in (("P4m", "big_linear"), ("P4mf", "big_forest")):
+            big = p4.get(key)
+            if big:
+                api = max([v for k, v in big["peakRssMb"].items() if k.startswith("api")], default=None)
+                learner = max([v for k, v in big["peakRssMb"].items() if k.startswith("learner")], default=None)
+                rss = f"; peak RSS api {api:.0f} MB, learner {learner:.0f} MB" if api and learner else ""
+                self.figure(fid, big["rowsPerSecond"], f"{big['rows']:,} rows ({big['csvBytes'] / 2**20:.0f} MB) in "
+                                                       f"{big['wallS']} s through nginx" + rss)
         p5 = st.get("P5 start-up and footprint", {})
         if p5.get("learner"):
             def pick(kind):
@@ -1200,7 +1411,7 @@ class Bench:
     def chart(self, rec):
         lines = ["panel\tEach figure against its target (bar >= target line: met)\tscore\t"]
         for f in self.R["figures"]:
-            if f["measured"] is None:
+            if f["measured"] is None or f["op"] is None:
                 continue
             score = f["measured"] / f["targetValue"] if f["op"] == ">=" else f["targetValue"] / f["measured"]
             val = f["measured"]
@@ -1211,8 +1422,10 @@ class Bench:
         if p1.get("predictRps"):
             lines.append("panel\tP1 throughput, requests/s (median of runs)\tbars\treq/s")
             for label, key in (("nginx only (/lb-health)", "nginxOnlyRps"), ("nginx + api (GET /ping)", "pingRps"),
-                               ("full path (POST /predict)", "predictRps")):
-                lines.append(f"row\t{label}\t{p1[key]:.1f}\t{p1[key]:,.0f}/s\t-")
+                               ("full path (POST /predict)", "predictRps"),
+                               ("broker floor (amqp-client scatter-gather)", "brokerFloorGathersPerSecond")):
+                if p1.get(key):
+                    lines.append(f"row\t{label}\t{p1[key]:.1f}\t{p1[key]:,.0f}/s\t-")
         p2 = self.R["steps"].get("P2 predict latency", {})
         if p2.get("p50Ms"):
             lines.append(f"panel\tP2 predict latency at {p2['rate']:.0f}/s, open loop (ms)\tbars\tms")
@@ -1244,7 +1457,7 @@ class Bench:
         spec = self.out / "chart.tsv"
         spec.write_text("\n".join(lines) + "\n")
         png = self.out / "chart.png"
-        run(["java", "-Djava.awt.headless=true", "-cp", str(self.classes), "Chart", str(spec), str(png)], timeout=120)
+        run(["java", "-Djava.awt.headless=true", "-cp", str(self.classes), JAVA_PKG + "Chart", str(spec), str(png)], timeout=120)
         rec["png"] = str(png)
         if self.a.chart:
             shutil.copyfile(png, self.a.chart)
@@ -1256,7 +1469,7 @@ class Bench:
             m = f["measured"]
             shown = "-" if m is None else (f"{m:,.0f}" if abs(m) >= 100 else f"{m:.2f}")
             ratio = "-" if f["ratioToTarget"] is None else f"{f['ratioToTarget']:.2f}"
-            met = ("not judged" if f["measured"] is not None else "-") if f["met"] is None else \
+            met = ("not judged" if f["measured"] is not None and f["op"] else "-") if f["met"] is None else \
                 ("yes" if f["met"] else "**no**")
             rows.append(f"| {f['id']} {f['figure']} ({f['detail']}) | {shown} | {f['target']} | {ratio} | {met} |")
         return "\n".join(rows)
@@ -1313,9 +1526,9 @@ class Bench:
         """Redoes figures, table and chart of an earlier run from its results.json."""
         self.out = Path(results_dir)
         self.R = json.loads((self.out / "results.json").read_text())
-        if not (self.classes / "Chart.class").exists():
-            self.classes.mkdir(parents=True, exist_ok=True)
-            run(["javac", "-nowarn", "-d", str(self.classes), str(BENCH / "Chart.java")], timeout=300)
+        if not (self.classes / "org").exists():
+            run([str(REPO / "mvnw"), "-o", "-q", "-B", "package", "-DskipTests", "-pl", "bench", "-am"], cwd=REPO,
+                timeout=1800)
         self.compute_figures()
         rec = {}
         self.chart(rec)
@@ -1356,9 +1569,17 @@ def main():
     ap.add_argument("--out", help="results folder (default $ML_RUN_DIR/results/<stamp>)")
     ap.add_argument("--chart", help="also copy the chart PNG here (e.g. docs/performance.png)")
     ap.add_argument("--skip", help="comma-separated figures to skip: P1,P2,P2r,P3,P4,P5")
+    ap.add_argument("--only", help="comma-separated figures to run, the others skipped (P2 needs P1's peak)")
     ap.add_argument("--connections", type=int, default=64,
                     help="wrk connections for P1, the same for the floor and the full path (default 64)")
     ap.add_argument("--batch-connections", type=int, default=2, help="wrk connections for P4 (default 2)")
+    ap.add_argument("--p4-algorithms", default="linear,forest",
+                    help="models P4 measures (default linear,forest; the forest is fitted for it)")
+    ap.add_argument("--forest-rows", type=int, default=5_000,
+                    help="rows per shard the P4 forest is fitted on (default 5,000: the default learner heap)")
+    ap.add_argument("--big-csv-rows", type=int, help="rows of P4's streamed CSV (default 1,000,000; smoke 20,000)")
+    ap.add_argument("--big-csv-algorithms", default="linear,forest",
+                    help="models that score P4's streamed CSV (default linear,forest)")
     ap.add_argument("--fit-rows", type=int, help="rows of the P3 table (default 1,000,000; smoke 10,000)")
     ap.add_argument("--fit-heap", default="3g",
                     help="learner -Xmx for the P3 fit (default 3g: a 250k-row shard needs ~3 GB with the String[] table)")
@@ -1372,6 +1593,12 @@ def main():
     ap.add_argument("--report", metavar="RESULTS_DIR",
                     help="only redo the figures, table and chart of an earlier run from its results.json")
     a = ap.parse_args()
+    if a.only:
+        steps = {"P1", "P2", "P2r", "P3", "P4", "P5"}
+        only = set(a.only.split(","))
+        if not only <= steps:
+            ap.error(f"--only takes {','.join(sorted(steps))}")
+        a.skip = ",".join(sorted((steps - only) | set((a.skip or "").split(",")) - {""}))
     b = Bench(a)
     if a.report:
         sys.exit(b.report(a.report))

@@ -36,7 +36,10 @@ import tools.jackson.databind.JsonNode;
             "    as numbers, everything else (and every quoted cell) as text.",
             "The format comes from the extension (.json, .csv), else from the content.",
             "FILE - reads standard input. Columns the model does not use (Id, the target)",
-            "are accepted and ignored.", "",
+            "are accepted and ignored.",
+            "CSV files above 2 MiB are streamed to the api as text/csv (batch scoring: any number of",
+            "rows, scored in chunks): the predictions are printed one per line, in row order, and a",
+            "summary goes to standard error.", "",
             "Examples:",
             "  mlctl predict --file data/house_pricing/other/one_prediction_house_pricing_test.json",
             "  mlctl predict --file data/house_pricing/test/data.csv --json | jq '.Predictions[:5]'"})
@@ -59,7 +62,6 @@ final class PredictCommand extends ApiCommand {
         if (file == null) {
             throw CliError.usage("predict needs --file FILE (a JSON or CSV file; - for standard input)");
         }
-        Input input = read(file, file.equals("-") ? readStdin(root().io().in()) : readFile(file));
         StringBuilder q = new StringBuilder();
         if (gather.modelId != null) {
             q.append("&modelId=").append(URLEncoder.encode(gather.modelId, StandardCharsets.UTF_8));
@@ -75,6 +77,10 @@ final class PredictCommand extends ApiCommand {
             q.append("&weighted=true");
         }
         String path = q.length() == 0 ? PATH : PATH + "?" + q.substring(1);
+        if (CsvBatchPredict.applies(file)) {
+            return CsvBatchPredict.run(Path.of(file), path, s);
+        }
+        Input input = read(file, file.equals("-") ? readStdin(root().io().in()) : readFile(file));
         Duration timeout = Duration.ofMillis(deadline).plus(FitCommand.GRACE);
         ApiClient.Response r = s.client().post(path, input.body(), Map.of(), timeout);
         JsonNode a = s.require(r, "predict");

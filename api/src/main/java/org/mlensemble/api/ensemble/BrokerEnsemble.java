@@ -36,6 +36,7 @@ import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.ModelIds;
 import org.mlensemble.common.messaging.PinModelJob;
 import org.mlensemble.common.messaging.PredictJob;
+import org.mlensemble.common.messaging.PredictJobCodec;
 import org.mlensemble.common.metrics.RegressionMetrics;
 
 /**
@@ -157,7 +158,9 @@ public final class BrokerEnsemble implements Ensemble {
             return CompletableFuture.completedFuture(gather.close());
         }
         PredictJob job = new PredictJob(model.modelId(), columns, rows);
-        return scatter(JobType.PREDICT, MessageCodec.encode(job), gather, remaining, deadline.toEpochMilli(), false);
+        // column-major primitives: a learner decodes them without boxing a cell (JSON took ~40 % of its time)
+        return scatter(JobType.PREDICT, PredictJobCodec.encode(job), gather, remaining, deadline.toEpochMilli(),
+                false);
     }
 
     @Override

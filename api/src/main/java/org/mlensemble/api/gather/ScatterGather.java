@@ -38,6 +38,7 @@ import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MalformedMessageException;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.Names;
+import org.mlensemble.common.messaging.PredictJobCodec;
 import org.mlensemble.common.messaging.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,7 +205,7 @@ public final class ScatterGather implements AutoCloseable {
                 new AtomicBoolean(), null, new AtomicBoolean());
         pending.put(correlationId, p);
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
-                .contentType("application/json")
+                .contentType(PredictJobCodec.isBinary(body) ? PredictJobCodec.CONTENT_TYPE : "application/json")
                 .correlationId(correlationId)
                 .replyTo(Topology.DIRECT_REPLY_TO)
                 .expiration(Long.toString(Math.max(1, expirationMs)))

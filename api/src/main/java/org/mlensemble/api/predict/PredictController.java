@@ -2,10 +2,22 @@ package org.mlensemble.api.predict;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.mlensemble.api.ensemble.Ensemble;
 import org.mlensemble.api.ensemble.Members;
 import org.mlensemble.api.ensemble.PredictCommand;
+import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.api.system.Deadlines;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -16,10 +28,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /v1/ml-distributed/predict}: the body is the rows, options are query parameters.
+ * A JSON body is answered in one JSON document; a CSV body ({@code text/csv}, with
+ * {@code Accept: text/csv}) is streamed through {@link CsvPredictions}, one prediction per line.
  */
 @RestController
 @RequestMapping("/v1/ml-distributed")
 class PredictController {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PredictController.class);
 
     /** The seed's fields first ({@code Prediction}, {@code ProblemType}), then ours. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -46,5 +62,62 @@ class PredictController {
                 deadlines.deadline(deadlineMs, deadlines.props().predictDeadline()), deadlines.quorum(quorum), weighted);
         return ensemble.predict(command).thenApply(o -> new PredictResponse(o.predictions()[0], "regression",
                 o.predictions().length > 1 ? o.predictions() : null, o.modelId(), o.members(), o.elapsedMs()));
+    }
+
+    static final String TEXT_CSV = "text/csv";
+
+    /**
+     * Batch scoring of any number of rows, on this request's thread (a batch is long and rare; the
+     * thread is what bounds how many run at once). The body is spooled to disk first, then read,
+     * predicted and written chunk by chunk: reading the body while the answer streams out would
+     * need both directions at once, which proxies and clients do not all give (nginx, for one,
+     * stops reading the answer until it has sent the whole body, and both sides then wait).
+     * {@code deadlineMs} and {@code quorum} apply to each chunk.
+     */
+    @PostMapping(path = "/predict", consumes = TEXT_CSV, produces = TEXT_CSV)
+    void predictCsv(HttpServletRequest request, HttpServletResponse response,
+            @RequestParam(required = false) String modelId, @RequestParam(required = false) Long deadlineMs,
+            @RequestParam(required = false) Integer quorum, @RequestParam(defaultValue = "false") boolean weighted)
+            throws IOException {
+        Duration deadline = deadlines.deadline(deadlineMs, deadlines.props().predictDeadline());
+        int q = deadlines.quorum(quorum);
+        CsvPredictions csv = new CsvPredictions(
+                (model, columns, rows) -> ensemble.predict(new PredictCommand(model, columns, rows, deadline, q,
+                        weighted)),
+                Math.min(CsvPredictions.CHUNK_ROWS, deadlines.props().maxRows()));
+        var uploads = deadlines.props().datasets();
+        Path dir = uploads.spoolDir().isBlank() ? Path.of(System.getProperty("java.io.tmpdir"))
+                : Path.of(uploads.spoolDir());
+        Path spool = Files.createTempFile(dir, "predict-", ".csv");
+        try {
+            long bytes = 0;
+            byte[] buf = new byte[1 << 16];
+            try (InputStream in = request.getInputStream(); OutputStream out = Files.newOutputStream(spool)) {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    bytes += n;
+                    if (bytes > uploads.maxUploadBytes()) {
+                        throw ApiProblem.tooLarge("the CSV body is larger than " + uploads.maxUploadBytes()
+                                + " bytes (ml.api.datasets.max-upload-bytes)");
+                    }
+                    out.write(buf, 0, n);
+                }
+            }
+            try (var in = Files.newBufferedReader(spool, StandardCharsets.UTF_8)) {
+                csv.stream(modelId, in, first -> {
+                    response.setContentType(TEXT_CSV + ";charset=UTF-8");
+                    response.setHeader("X-ML-Model-Id", first.modelId());
+                    return new BufferedWriter(new OutputStreamWriter(response.getOutputStream(),
+                            StandardCharsets.UTF_8), 1 << 16);
+                });
+            }
+        } catch (RuntimeException e) {
+            if (response.isCommitted()) {
+                // the status is sent: the client only sees the answer cut short, the log says why
+                log.warn("CSV predict failed after its answer began; the answer is cut short: {}", e.toString());
+            }
+            throw e;
+        } finally {
+            Files.deleteIfExists(spool);
+        }
     }
 }

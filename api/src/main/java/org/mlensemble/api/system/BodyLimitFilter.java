@@ -16,7 +16,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses request bodies above {@code ml.api.max-body-bytes} with 413: by the declared length
  * before reading, and by counting while reading when the length is not declared (chunked).
- * Dataset uploads are streamed to disk and have their own limit ({@code ml.api.datasets.max-upload-bytes}).
+ * Dataset uploads are streamed to disk and have their own limit ({@code ml.api.datasets.max-upload-bytes});
+ * CSV predicts are scored chunk by chunk as they arrive and have none.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -37,8 +38,18 @@ class BodyLimitFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return "POST".equals(request.getMethod()) && request.getRequestURI().startsWith(DATASET_UPLOADS);
+        return "POST".equals(request.getMethod()) && (request.getRequestURI().startsWith(DATASET_UPLOADS)
+                || isCsvPredict(request));
     }
+
+    /** A CSV predict is read and answered chunk by chunk: its size bounds no memory, so it has no limit. */
+    private static boolean isCsvPredict(HttpServletRequest request) {
+        String type = request.getContentType();
+        return PREDICT.equals(request.getRequestURI()) && type != null
+                && type.regionMatches(true, 0, "text/csv", 0, "text/csv".length());
+    }
+
+    static final String PREDICT = "/v1/ml-distributed/predict";
 
     static final String DATASET_UPLOADS = "/v1/ml-distributed/datasets/";
 

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.ToIntFunction;
+import org.mlensemble.common.table.Columns;
 import org.mlensemble.common.table.Table;
 
 /**
@@ -158,6 +160,177 @@ public record FeatureEncoding(
      * @throws DataException for an unknown column, a value of the wrong type or a non-finite number
      */
     public List<EncodedRow> encodeColumns(Map<String, List<Object>> columns, int rowCount) {
+        List<Map.Entry<Integer, List<Object>>> used = usedColumns(columns);
+        List<EncodedRow> out = new ArrayList<>(rowCount);
+        Object[] cells = new Object[numeric.size() + categorical.size()];
+        FeatureNames featureNames = new FeatureNames();
+        for (int i = 0; i < rowCount; i++) {
+            Arrays.fill(cells, null);
+            for (Map.Entry<Integer, List<Object>> e : used) {
+                int s = e.getKey();
+                Object v = e.getValue().get(i);
+                cells[s] = s < numeric.size() ? numericValue(numeric.get(s).name(), v) : categoricalValue(v);
+            }
+            out.add(encodeCells(cells, featureNames));
+        }
+        return out;
+    }
+
+    /**
+     * The rows of a predict as (feature index, value) pairs in the caller's own index space, read
+     * column by column without a feature name per row: what a model that looks its features up by
+     * index (a linear member's weights, a compiled tree) predicts from. Each row has the features
+     * {@link #encodeColumns} gives it, in the same order, with the same checks; a feature the index
+     * does not know ({@code -1}) is left out, as Tribuo leaves out features its model never saw.
+     *
+     * @param index the caller's index of a feature name, or -1
+     * @throws DataException as {@link #encodeColumns} does
+     */
+    public IndexedRows indexedRows(Map<String, List<Object>> columns, int rowCount, ToIntFunction<String> index) {
+        return new IndexedRows(usedColumns(columns), rowCount, index);
+    }
+
+    /** See {@link #indexedRows}. Not thread-safe: one per predict. */
+    public final class IndexedRows {
+        private final List<?>[] bySlot;
+        private final int rows;
+        private final int[] featureIndex;
+        private final int[] missingIndex;
+        private final List<Map<String, Integer>> levelIndex = new ArrayList<>();
+        private final ToIntFunction<String> index;
+        private final int biasIndex;
+        /** Per slot of a dictionary-coded column: its codes' numbers (numeric) or feature indexes (categorical). */
+        private final Double[][] parsedCodes;
+        private final int[][] codeFeature;
+        private static final int UNSEEN = Integer.MIN_VALUE;
+
+        private IndexedRows(List<Map.Entry<Integer, List<Object>>> used, int rows, ToIntFunction<String> index) {
+            this.rows = rows;
+            this.index = index;
+            this.bySlot = new List<?>[numeric.size() + categorical.size()];
+            for (Map.Entry<Integer, List<Object>> e : used) {
+                if (e.getValue().size() < rows) {
+                    throw new DataException("a column has " + e.getValue().size() + " values for " + rows + " rows");
+                }
+                bySlot[e.getKey()] = e.getValue();
+            }
+            featureIndex = new int[numeric.size()];
+            missingIndex = new int[numeric.size()];
+            for (int k = 0; k < numeric.size(); k++) {
+                featureIndex[k] = index.applyAsInt(numeric.get(k).name());
+                missingIndex[k] = missingIndicators && numeric.get(k).missing() > 0
+                        ? index.applyAsInt(numeric.get(k).name() + "@missing") : -1;
+            }
+            for (int k = 0; k < categorical.size(); k++) {
+                levelIndex.add(new HashMap<>());
+            }
+            biasIndex = index.applyAsInt(BIAS);
+            parsedCodes = new Double[bySlot.length][];
+            codeFeature = new int[bySlot.length][];
+            for (int s = 0; s < bySlot.length; s++) {
+                if (bySlot[s] instanceof Columns.Coded c) {
+                    if (s < numeric.size()) {
+                        // every code parsed once, with the checks of a cell: a bad one fails the predict
+                        String[] dict = c.dictionary();
+                        parsedCodes[s] = new Double[dict.length];
+                        for (int d = 0; d < dict.length; d++) {
+                            parsedCodes[s][d] = numericValue(numeric.get(s).name(), dict[d]);
+                        }
+                    } else {
+                        codeFeature[s] = new int[c.dictionary().length + 1];
+                        Arrays.fill(codeFeature[s], UNSEEN);
+                    }
+                }
+            }
+        }
+
+        private int levelFeature(int k, String level) {
+            Integer li = levelIndex.get(k).get(level);
+            if (li == null) {
+                li = index.applyAsInt(categorical.get(k).name() + "=" + level);
+                levelIndex.get(k).put(level, li);
+            }
+            return li;
+        }
+
+        public int rows() {
+            return rows;
+        }
+
+        /** The most features a row can have: the size of the arrays {@link #row} fills. */
+        public int width() {
+            return 2 * numeric.size() + categorical.size() + 1;
+        }
+
+        /** Fills row {@code i}'s features into {@code idx} and {@code val}; returns how many. */
+        public int row(int i, int[] idx, double[] val) {
+            int n = 0;
+            for (int k = 0; k < numeric.size(); k++) {
+                NumericColumn col = numeric.get(k);
+                if (col.std() <= 0) {
+                    continue;
+                }
+                List<?> values = bySlot[k];
+                boolean missing;
+                double x;
+                if (values instanceof Columns.Doubles d) {
+                    missing = d.missing(i);
+                    x = missing ? col.mean() : d.value(i);
+                } else if (values instanceof Columns.Coded c) {
+                    Double v = c.code(i) < 0 ? null : parsedCodes[k][c.code(i)];
+                    missing = v == null;
+                    x = missing ? col.mean() : v;
+                } else {
+                    Double v = values == null ? null : numericValue(col.name(), values.get(i));
+                    missing = v == null;
+                    x = missing ? col.mean() : v;
+                }
+                if (col.binEdges() != null) {
+                    x = bin(col.binEdges(), x);
+                } else if (standardize) {
+                    x = (x - col.mean()) / col.std();
+                }
+                if (featureIndex[k] >= 0) {
+                    idx[n] = featureIndex[k];
+                    val[n++] = x;
+                }
+                if (missing && missingIndex[k] >= 0) {
+                    idx[n] = missingIndex[k];
+                    val[n++] = 1;
+                }
+            }
+            int base = numeric.size();
+            for (int k = 0; k < categorical.size(); k++) {
+                List<?> values = bySlot[base + k];
+                int li;
+                if (values instanceof Columns.Coded c) {
+                    int[] byCode = codeFeature[base + k];
+                    int code = c.code(i);
+                    li = byCode[code + 1];
+                    if (li == UNSEEN) {
+                        String v = code < 0 ? null : c.dictionary()[code];
+                        li = levelFeature(k, v == null || Table.isMissing(v) ? MISSING_LEVEL : v);
+                        byCode[code + 1] = li;
+                    }
+                } else {
+                    String v = values == null ? null : categoricalValue(values.get(i));
+                    li = levelFeature(k, v == null || Table.isMissing(v) ? MISSING_LEVEL : v);
+                }
+                if (li >= 0) {
+                    idx[n] = li;
+                    val[n++] = 1;
+                }
+            }
+            if (biasIndex >= 0) {
+                idx[n] = biasIndex;
+                val[n++] = 1;
+            }
+            return n;
+        }
+    }
+
+    /** The columns of a predict that the encoding uses, by slot; unknown columns are refused. */
+    private List<Map.Entry<Integer, List<Object>>> usedColumns(Map<String, List<Object>> columns) {
         Map<String, Integer> slot = new HashMap<>();
         for (int k = 0; k < numeric.size(); k++) {
             slot.put(numeric.get(k).name(), k);
@@ -181,19 +354,7 @@ public record FeatureEncoding(
             throw new DataException("unknown column(s) " + ListedNames.list(unknown) + "; this model was trained on "
                     + (numeric.size() + categorical.size()) + " feature columns: " + ListedNames.list(featureColumns()));
         }
-        List<EncodedRow> out = new ArrayList<>(rowCount);
-        Object[] cells = new Object[numeric.size() + categorical.size()];
-        FeatureNames featureNames = new FeatureNames();
-        for (int i = 0; i < rowCount; i++) {
-            Arrays.fill(cells, null);
-            for (Map.Entry<Integer, List<Object>> e : used) {
-                int s = e.getKey();
-                Object v = e.getValue().get(i);
-                cells[s] = s < numeric.size() ? numericValue(numeric.get(s).name(), v) : categoricalValue(v);
-            }
-            out.add(encodeCells(cells, featureNames));
-        }
-        return out;
+        return used;
     }
 
     /** The feature columns in encoding order. */

@@ -15,6 +15,7 @@ import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.Names;
 import org.mlensemble.common.messaging.PinModelJob;
 import org.mlensemble.common.messaging.PredictJob;
+import org.mlensemble.common.messaging.PredictJobCodec;
 import org.mlensemble.common.messaging.ReplyStatus;
 import org.mlensemble.common.messaging.StoreDatasetJob;
 import org.mlensemble.learner.datasets.DatasetJobs;
@@ -209,7 +210,7 @@ class JobListener {
     }
 
     private static PredictJob validPredict(byte[] body) {
-        PredictJob job = MessageCodec.decode(body, PredictJob.class);
+        PredictJob job = PredictJobCodec.decode(body); // binary from the api, JSON from an older one
         if (job.modelId() == null || job.columns() == null || job.rows() < 1) {
             throw new MalformedMessageException("predict job without modelId, columns or rows");
         }

@@ -13,17 +13,24 @@ import org.mlensemble.common.messaging.MemberInfo;
  */
 public record Member(Regression model, FeatureEncoding encoding, MemberInfo info, boolean clip) {
 
-    /** Predicts rows given column-major, in the target's own units. */
+    /**
+     * Predicts rows given column-major, in the target's own units. Linear and Tribuo tree members
+     * read the columns straight into their weights' or splits' indexes; the others encode the rows
+     * first.
+     */
     public double[] predict(Map<String, List<Object>> columns, int rows) {
-        return predictEncoded(encoding.encodeColumns(columns, rows));
+        LinearWeights linear = linear();
+        CompiledTrees trees = trees();
+        if (linear == null && trees == null) {
+            return predictEncoded(encoding.encodeColumns(columns, rows));
+        }
+        double[] out = linear != null ? linear.predict(encoding.indexedRows(columns, rows, linear::index))
+                : trees.predict(encoding.indexedRows(columns, rows, trees::index));
+        return inverse(out);
     }
 
     double[] predictEncoded(List<EncodedRow> rows) {
-        double[] out = model.predict(rows);
-        for (int i = 0; i < out.length; i++) {
-            out[i] = encoding.targetScaling().inverse(out[i], clip);
-        }
-        return out;
+        return inverse(model.predict(rows));
     }
 
     /** A linear member's weights, or null for any other model. */
@@ -31,12 +38,20 @@ public record Member(Regression model, FeatureEncoding encoding, MemberInfo info
         return model instanceof TribuoRegression t ? t.linear() : null;
     }
 
+    /** A Tribuo tree or tree ensemble flattened into arrays, or null for any other model. */
+    CompiledTrees trees() {
+        return model instanceof TribuoRegression t ? t.trees() : null;
+    }
+
     /** Tribuo's own prediction path, for a member trained with Tribuo. */
     double[] predictWithTribuo(List<EncodedRow> rows) {
-        double[] out = ((TribuoRegression) model).predictWithTribuo(rows);
-        for (int i = 0; i < out.length; i++) {
-            out[i] = encoding.targetScaling().inverse(out[i], clip);
+        return inverse(((TribuoRegression) model).predictWithTribuo(rows));
+    }
+
+    private double[] inverse(double[] encoded) {
+        for (int i = 0; i < encoded.length; i++) {
+            encoded[i] = encoding.targetScaling().inverse(encoded[i], clip);
         }
-        return out;
+        return encoded;
     }
 }

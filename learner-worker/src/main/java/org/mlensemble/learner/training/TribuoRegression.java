@@ -11,15 +11,20 @@ import org.tribuo.regression.Regressor;
 
 /**
  * A Tribuo model, stored with Tribuo's protobuf serialisation. Linear models predict through
- * their {@link LinearWeights}; every other model through Tribuo's own path. Tribuo models predict
- * concurrently.
+ * their {@link LinearWeights}; trees and tree ensembles also have {@link CompiledTrees} for
+ * column-major predicts; encoded rows of every other model go through Tribuo's own path. Tribuo
+ * models predict concurrently.
  */
-record TribuoRegression(Model<Regressor> model, LinearWeights linear) implements Regression {
+record TribuoRegression(Model<Regressor> model, LinearWeights linear, CompiledTrees trees) implements Regression {
 
     static final String FILE = "member.tribuo";
 
     TribuoRegression(Model<Regressor> model) {
         this(model, LinearWeights.of(model));
+    }
+
+    private TribuoRegression(Model<Regressor> model, LinearWeights linear) {
+        this(model, linear, linear == null ? CompiledTrees.of(model) : null);
     }
 
     @Override

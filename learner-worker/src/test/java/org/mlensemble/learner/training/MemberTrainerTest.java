@@ -159,6 +159,59 @@ class MemberTrainerTest {
     }
 
     @Test
+    void membersReadColumnsStraightIntoTheirIndexesAndPredictAsTribuoDoes() {
+        Map<String, List<Object>> columns = new LinkedHashMap<>(testColumns);
+        columns.put("Neighborhood", new ArrayList<>(testColumns.get("Neighborhood")));
+        columns.get("Neighborhood").set(0, "Atlantis");
+        columns.put("LotArea", new ArrayList<>(testColumns.get("LotArea")));
+        columns.get("LotArea").set(1, null);
+        columns.remove("GrLivArea"); // a column left out: missing in every row
+
+        for (String algorithm : List.of("linear", "tree")) { // forest and boosted are XGBoost's
+            Member m = train(Fixtures.job("m", algorithm), "A");
+            var rows = m.encoding().encodeColumns(columns, Fixtures.TEST_ROWS);
+
+            double[] direct = m.predict(columns, Fixtures.TEST_ROWS);
+            double[] tribuo = m.predictWithTribuo(rows);
+
+            assertThat(m.linear() != null || m.trees() != null).as(algorithm + " has a direct path").isTrue();
+            for (int i = 0; i < direct.length; i++) {
+                assertThat(direct[i]).as("%s row %d", algorithm, i)
+                        .isCloseTo(tribuo[i], org.assertj.core.data.Percentage.withPercentage(1e-9));
+            }
+        }
+    }
+
+    @Test
+    void theBinaryJobBodyPredictsTheSameBitsAsItsJson() {
+        Map<String, List<Object>> columns = new LinkedHashMap<>(testColumns);
+        columns.put("LotArea", new ArrayList<>(testColumns.get("LotArea")));
+        columns.get("LotArea").set(1, null);
+        var job = new org.mlensemble.common.messaging.PredictJob("m", columns, Fixtures.TEST_ROWS);
+        var json = org.mlensemble.common.messaging.MessageCodec.decode(
+                org.mlensemble.common.messaging.MessageCodec.encode(job), org.mlensemble.common.messaging.PredictJob.class);
+        var binary = org.mlensemble.common.messaging.PredictJobCodec.decode(
+                org.mlensemble.common.messaging.PredictJobCodec.encode(job));
+
+        for (String algorithm : List.of("linear", "forest")) {
+            Member m = train(Fixtures.job("m", algorithm), "A");
+            assertThat(m.predict(binary.columns(), binary.rows())).as(algorithm)
+                    .containsExactly(m.predict(json.columns(), json.rows()));
+        }
+    }
+
+    @Test
+    void theDirectPathRefusesWhatTheEncodingRefuses() {
+        Member forest = train(Fixtures.job("m", "forest"), "A");
+        Map<String, List<Object>> columns = new LinkedHashMap<>();
+        columns.put("LotArea", new ArrayList<>(List.of("not a number")));
+
+        assertThrows(org.mlensemble.common.features.DataException.class, () -> forest.predict(columns, 1));
+        assertThrows(org.mlensemble.common.features.DataException.class,
+                () -> forest.predict(Map.of("NoSuchColumn", List.of(1)), 1));
+    }
+
+    @Test
     void logTargetPredictsInTheTargetsOwnUnits() {
         FitJob job = new FitJob("m", 1, Fixtures.DATASET, Fixtures.TARGET, "linear", Map.of(), 7, "shard", true,
             false, Map.of(), List.of("Id"));

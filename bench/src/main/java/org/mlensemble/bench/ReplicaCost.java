@@ -1,3 +1,5 @@
+package org.mlensemble.bench;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,8 +21,8 @@ import org.mlensemble.learner.training.MemberTrainer;
  * {@link MemberStore}, and reports per algorithm the fit time (best of {@code runs}), the bytes of
  * the saved member folder, and the time to load it back.
  * <p>
- * Run (single-file source launch) on the learner-worker classpath:
- * {@code java -cp CLASSPATH bench/ReplicaCost.java data/house_pricing [shards] [runs]}
+ * Run on the learner-worker classpath:
+ * {@code java -cp bench/target/classes:CLASSPATH org.mlensemble.bench.ReplicaCost data/house_pricing [shards] [runs]}
  * <p>
  * Prints one JSON line per algorithm.
  */

@@ -1,3 +1,5 @@
+package org.mlensemble.bench;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -22,8 +24,8 @@ import org.mlensemble.learner.training.MemberTrainer;
  * (one per shard, the learners' own MemberTrainer, the same FitJob defaults) in ONE JVM on a fixed
  * thread pool, and reports per member the time spent reading the CSV, encoding and training.
  * <p>
- * Run (single-file source launch) on the classpath of the extracted learner-worker jar:
- * {@code java -cp DIR/learner-worker-exec.jar bench/FitReference.java DATASET_DIR [threads] [shards] [algorithm] [params]}
+ * Run on the classpath of the extracted learner-worker jar:
+ * {@code java -cp bench/target/classes:DIR/learner-worker-exec.jar org.mlensemble.bench.FitReference DATASET_DIR [threads] [shards] [algorithm] [params]}
  * <p>
  * Prints one JSON line.
  */

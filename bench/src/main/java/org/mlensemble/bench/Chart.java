@@ -1,3 +1,5 @@
+package org.mlensemble.bench;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -21,7 +23,7 @@ import javax.imageio.ImageIO;
  * row    LABEL  VALUE  NOTE  MET  MET: 1 green, 0 red, - neutral
  * stack  LABEL  name:value;name:value;...  NOTE
  * </pre>
- * {@code java bench/Chart.java SPEC.tsv OUT.png}
+ * {@code java -cp bench/target/classes org.mlensemble.bench.Chart SPEC.tsv OUT.png}
  */
 public final class Chart {
 

@@ -1,3 +1,5 @@
+package org.mlensemble.bench;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * due time, so a stalled server shows as latency instead of silently lowering the rate
  * (no coordinated omission). Every latency is kept and sorted: the percentiles are exact.
  * <p>
- * {@code java LoadGen.java URL --rate R --duration S [--warmup S] [--body FILE] [--max-in-flight N]
+ * {@code java -cp bench/target/classes org.mlensemble.bench.LoadGen URL --rate R --duration S [--warmup S] [--body FILE] [--max-in-flight N]
  * [--timeout-ms T] [--header "Name: value"]}
  * <p>
  * POSTs FILE when given, else GETs. Prints one JSON line: counts, achieved rate and latency
