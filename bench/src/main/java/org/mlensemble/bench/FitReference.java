@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.mlensemble.common.learning.RequestDefaults;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.table.CsvReader;
@@ -52,9 +53,10 @@ public final class FitReference {
         String algorithm = args.length > 3 ? args[3] : "linear";
         @SuppressWarnings("unchecked")
         Map<String, Object> params = args.length > 4 ? MessageCodec.mapper().readValue(args[4], Map.class) : Map.of();
-        // the api's defaults for a fit without a body: target SalePrice, seed 42, own shard, Id ignored
-        FitJob job = new FitJob("reference", System.currentTimeMillis(), dir.getFileName().toString(), "SalePrice",
-                algorithm, params, 42, "shard", false, false, Map.of(), List.of("Id"));
+        // the api's defaults for a fit without a body: its target and seed, own shard, Id ignored
+        FitJob job = new FitJob("reference", System.currentTimeMillis(), dir.getFileName().toString(),
+                RequestDefaults.TARGET, algorithm, params, RequestDefaults.SEED, "shard", false, false, Map.of(),
+                RequestDefaults.IGNORE);
         MemberTrainer trainer = new MemberTrainer(Clock.systemUTC());
 
         ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -11,6 +11,7 @@ import org.mlensemble.api.ensemble.FitOutcome;
 import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.api.system.Deadlines;
 import org.mlensemble.api.system.JsonBodies;
+import org.mlensemble.common.learning.RequestDefaults;
 import org.mlensemble.common.messaging.Names;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -25,8 +26,6 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/v1/ml-distributed")
 class FitController {
 
-    static final String DEFAULT_DATASET = "house_pricing";
-    static final String DEFAULT_TARGET = "SalePrice";
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     private final Ensemble ensemble;
@@ -50,12 +49,12 @@ class FitController {
     }
 
     private FitCommand command(FitRequest r, String keyHeader) {
-        String dataset = r.dataset() == null ? DEFAULT_DATASET : r.dataset();
+        String dataset = r.dataset() == null ? RequestDefaults.DATASET : r.dataset();
         if (!Names.isSafeName(dataset)) {
             throw ApiProblem.badRequest("dataset must be a folder name of letters, digits, '_', '-' or '.', got '"
                     + dataset + "'");
         }
-        String target = r.target() == null ? DEFAULT_TARGET : r.target();
+        String target = r.target() == null ? RequestDefaults.TARGET : r.target();
         if (target.isBlank()) {
             throw ApiProblem.badRequest("target must name a column");
         }
@@ -77,9 +76,9 @@ class FitController {
         if (r.idempotencyKey() != null && keyHeader != null && !r.idempotencyKey().equals(keyHeader)) {
             throw ApiProblem.badRequest("the Idempotency-Key header and the body's idempotencyKey differ");
         }
-        return new FitCommand(dataset, target, r.algorithm(), r.params(), r.seed() == null ? 42L : r.seed(),
+        return new FitCommand(dataset, target, r.algorithm(), r.params(), r.seed() == null ? RequestDefaults.SEED : r.seed(),
                 sampling, Boolean.TRUE.equals(r.logTarget()), Boolean.TRUE.equals(r.weighted()), types,
-                r.ignore() == null ? List.of("Id") : r.ignore(),
+                r.ignore() == null ? RequestDefaults.IGNORE : r.ignore(),
                 deadlines.deadline(r.deadlineMs(), deadlines.props().fitDeadline()), deadlines.quorum(r.quorum()), key,
                 Boolean.TRUE.equals(r.async()));
     }
