@@ -566,8 +566,15 @@ class Bench:
             time.sleep(0.5)
         raise StepFailed(f"fewer than {count} learners alive after {timeout} s")
 
+    def predict_url(self):
+        """The predict URL, naming the model P1-P4 use once it is known: without a modelId the api
+        picks the newest model whose columns fit, and answers 409 when models of several datasets
+        (a forest dataset of an earlier run, say) fit alike."""
+        model = getattr(self, "linear_model", None)
+        return f"{self.url}/v1/ml-distributed/predict" + (f"?modelId={model}" if model else "")
+
     def predict_once(self):
-        s, body = http("POST", f"{self.url}/v1/ml-distributed/predict", self.one_row.read_bytes(), timeout=10,
+        s, body = http("POST", self.predict_url(), self.one_row.read_bytes(), timeout=10,
                        headers=self.key_headers)
         if s != 200:
             raise StepFailed(f"predict answered {s}: {body[:500]}")
@@ -620,6 +627,7 @@ class Bench:
             for i in range(self.runs):
                 dist.append(self.one_fit(f"bench-{self.stamp}-{i}"))
                 f = dist[-1]
+                self.linear_model = f["modelId"]  # P1-P4 predict with the model P3 fitted
                 log(f"   distributed fit {i + 1}/{self.runs}: {f['wallMs']} ms (api elapsed {f['elapsedMs']} ms, "
                     f"max learner trainMs {max(f['trainMs'].values())} ms)")
             rec["distributed"] = dist
@@ -803,13 +811,13 @@ class Bench:
         warm = 3 if self.smoke else 15
         rec["warmupSeconds"] = {"ping": warm, "predict": 2 * warm}
         self.wrk(f"{self.url}/v1/ml-distributed/ping", duration=warm)
-        self.wrk(f"{self.url}/v1/ml-distributed/predict", script, duration=2 * warm)
+        self.wrk(self.predict_url(), script, duration=2 * warm)
         lb, ping, pred, floor, floor_errors = [], [], [], [], []
         for i in range(self.runs):
             lb.append(self.wrk(f"{self.url}/lb-health", duration=max(2, self.p1_duration // 3)))
             ping.append(self.wrk(f"{self.url}/v1/ml-distributed/ping"))
             before = self.batching()
-            pred.append(self.wrk(f"{self.url}/v1/ml-distributed/predict", script))
+            pred.append(self.wrk(self.predict_url(), script))
             after = self.batching()
             shared = after["sharedJobs"] - before["sharedJobs"]
             carried = after["requestsInSharedJobs"] - before["requestsInSharedJobs"]
@@ -870,7 +878,7 @@ class Bench:
         rec["rate"] = rate
         res = []
         for i in range(self.runs):
-            r = self.loadgen(f"{self.url}/v1/ml-distributed/predict", rate, self.p2_duration, self.p2_warmup,
+            r = self.loadgen(self.predict_url(), rate, self.p2_duration, self.p2_warmup,
                              self.one_row)
             if r["errors"] or r["non2xx"]:
                 raise StepFailed(f"{r['errors']} errors and {r['non2xx']} non-2xx answers at {rate:.0f}/s: {r}")
@@ -883,7 +891,7 @@ class Bench:
         if not self.smoke:
             # diagnosis, not a figure: the same at a quarter of the peak, where other tenants' load
             # is less likely to push the cluster past its capacity
-            q = self.loadgen(f"{self.url}/v1/ml-distributed/predict", max(1.0, peak / 4), self.p2_duration,
+            q = self.loadgen(self.predict_url(), max(1.0, peak / 4), self.p2_duration,
                              self.p2_warmup, self.one_row)
             rec["quarterPeak"] = q
             log(f"   at a quarter of the peak, {peak / 4:.0f}/s: p50 {q['p50Ms']:.2f} ms, p99 {q['p99Ms']:.2f} ms, "
@@ -1497,13 +1505,12 @@ class Bench:
                     rec["upSeconds"] = self.up()
                     self.wait_presence(4)
                     # a model to predict with: the P3 fit, or a small default fit
-                    s, _ = http("POST", f"{self.url}/v1/ml-distributed/predict", self.one_row.read_bytes(),
-                                headers=self.key_headers)
-                    if s == 409:
+                    if not getattr(self, "linear_model", None):
                         s, b = http("POST", f"{self.url}/v1/ml-distributed/fit", {"deadlineMs": 600000}, timeout=700,
                                     headers=self.key_headers)
                         if s != 200:
                             raise StepFailed(f"fit answered {s}: {b[:500]}")
+                        self.linear_model = json.loads(b)["modelId"]
                     time.sleep(1.5)
                 self.step("cluster up (bin/mlcluster defaults)", up)
                 if "cluster up (bin/mlcluster defaults)" in self.failed:
