@@ -37,6 +37,7 @@ class DatasetController {
             @RequestParam(defaultValue = "42") long seed,
             @RequestParam(required = false) Integer shards,
             HttpServletRequest request) throws IOException {
+        DatasetUploads.checkParameters(name, target, testFraction, shards);
         String type = request.getContentType();
         if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("text/csv")
                 && !type.toLowerCase(Locale.ROOT).startsWith("application/octet-stream")) {

@@ -84,10 +84,7 @@ final class DatasetUploads implements Datasets {
         this.meters = meters;
     }
 
-    /**
-     * Checks the parameters before the body is read (the first thing {@link #upload} does), so that
-     * a bad request costs no upload.
-     */
+    /** Checks the parameters before the body is read, so that a bad request costs no upload. */
     public static void checkParameters(String name, String target, double testFraction, Integer shards) {
         if (!Names.isSafeName(name)) {
             throw ApiProblem.badRequest("the dataset name must be 1-64 letters, digits, '_', '-' or '.', start with a"
