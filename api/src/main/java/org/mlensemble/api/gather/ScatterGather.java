@@ -84,7 +84,7 @@ public final class ScatterGather implements AutoCloseable {
      *                (null for a durable one)
      */
     private record Pending(Gather gather, CompletableFuture<GatherResult> future, ReplyChannel[] channel,
-            ScheduledFuture<?>[] timer, AtomicBoolean confirmed, Job job, AtomicBoolean retried) {
+            ScheduledFuture<?>[] timer, AtomicBoolean confirmed, Job job, AtomicInteger resends) {
     }
 
     private record Job(String exchange, AMQP.BasicProperties props, byte[] body) {
@@ -126,6 +126,9 @@ public final class ScatterGather implements AutoCloseable {
             MeterRegistry meters) {
         this(factory, topology, channelCount, clock, meters, null, Identities.defaults(), DEFAULT_CONFIRM_TIMEOUT);
     }
+
+    /** How often a transient job the broker refused is sent again on a new channel. */
+    static final int RESENDS_AFTER_REFUSAL = 3;
 
     /** How long a job may wait for the broker's confirm before its request fails, by default. */
     public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(1);
@@ -202,7 +205,7 @@ public final class ScatterGather implements AutoCloseable {
         CompletableFuture<GatherResult> future = new CompletableFuture<>();
         ReplyChannel channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
         Pending p = new Pending(gather, future, new ReplyChannel[] {channel}, new ScheduledFuture<?>[1],
-                new AtomicBoolean(), null, new AtomicBoolean());
+                new AtomicBoolean(), null, new AtomicInteger());
         pending.put(correlationId, p);
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .contentType(PredictJobCodec.isBinary(body) ? PredictJobCodec.CONTENT_TYPE : "application/json")
@@ -217,7 +220,7 @@ public final class ScatterGather implements AutoCloseable {
                 .build();
         if (!persistent) {
             p = new Pending(gather, future, p.channel(), p.timer(), p.confirmed(),
-                    new Job(topology.jobsExchange(), props, body), p.retried());
+                    new Job(topology.jobsExchange(), props, body), p.resends());
             pending.put(correlationId, p);
         }
         try {
@@ -247,7 +250,7 @@ public final class ScatterGather implements AutoCloseable {
         }
         timers.schedule(() -> {
             if (!p.confirmed().get()) {
-                notTaken(correlationId, p, p.channel()[0], "no broker node took the job within " + confirmTimeoutMs
+                notTaken(correlationId, p, p.channel()[0], 1, "no broker node took the job within " + confirmTimeoutMs
                         + " ms (a cluster without a majority of its nodes?)");
             }
         }, confirmTimeoutMs, TimeUnit.MILLISECONDS);
@@ -257,14 +260,17 @@ public final class ScatterGather implements AutoCloseable {
      * A job the broker refused or did not confirm in time. The channel is replaced: after a broker
      * node is lost, a channel that had sent to a quorum queue led from that node can keep refusing
      * that queue for many seconds, while a new channel finds the new leader at once. A transient
-     * job is sent once more, on another channel; the second time its request fails.
+     * job is sent again on another channel, at most {@code maxResends} times within its deadline:
+     * a refusal comes at once and a fresh channel usually cures it, so it gets {@link
+     * #RESENDS_AFTER_REFUSAL}; an unconfirmed job has already waited the confirm timeout, so it
+     * gets one. Then its request fails.
      */
-    private void notTaken(String correlationId, Pending p, ReplyChannel on, String why) {
+    private void notTaken(String correlationId, Pending p, ReplyChannel on, int maxResends, String why) {
         if (!pending.containsKey(correlationId)) {
             return;
         }
         on.discard();
-        if (p.job() != null && p.retried().compareAndSet(false, true) && p.gather().remaining().toMillis() > 0) {
+        if (p.job() != null && p.resends().getAndIncrement() < maxResends && p.gather().remaining().toMillis() > 0) {
             resend(correlationId);
         } else {
             refuse(correlationId, why);
@@ -313,7 +319,7 @@ public final class ScatterGather implements AutoCloseable {
             } else {
                 // off the connection's thread: a resend may open a channel, which waits for the broker
                 try {
-                    timers.execute(() -> notTaken(id, p, on, "the broker refused the job"));
+                    timers.execute(() -> notTaken(id, p, on, RESENDS_AFTER_REFUSAL, "the broker refused the job"));
                 } catch (RejectedExecutionException e) {
                     refuse(id, "the broker refused the job");
                 }
