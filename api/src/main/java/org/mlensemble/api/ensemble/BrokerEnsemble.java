@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import org.mlensemble.api.gather.ScatterGather;
 import org.mlensemble.api.membership.Membership;
 import org.mlensemble.api.membership.ModelView;
-import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.common.gather.Aggregation;
 import org.mlensemble.common.gather.Gather;
 import org.mlensemble.common.gather.GatherResult;
@@ -111,9 +110,9 @@ public final class BrokerEnsemble implements Ensemble {
             List<FitOutcome.LearnerOutcome> outcomes = fitOutcomes(r);
             if (!r.quorumMet()) {
                 if (r.used() == 0 && r.badRequest() != null) {
-                    throw ApiProblem.badRequest(r.badRequest());
+                    throw new InvalidRequestException(r.badRequest());
                 }
-                throw ApiProblem.unavailable(String.format(
+                throw new EnsembleUnavailableException(String.format(
                         "model %s: %d of %d members (shards) trained, quorum is %d. Learners: %s", modelId, r.used(),
                         r.expected(), r.quorum(), describe(outcomes)));
             }
@@ -137,7 +136,7 @@ public final class BrokerEnsemble implements Ensemble {
             for (JobReply reply : r.ok()) {
                 double[] slice = share.slice(reply.predictions());
                 if (slice == null) {
-                    throw ApiProblem.unavailable("learner " + reply.learnerId() + " answered "
+                    throw new EnsembleUnavailableException("learner " + reply.learnerId() + " answered "
                             + (reply.predictions() == null ? "no" : reply.predictions().length) + " predictions for "
                             + share.batchRows() + " rows");
                 }
@@ -185,7 +184,8 @@ public final class BrokerEnsemble implements Ensemble {
         for (JobReply reply : r.ok()) {
             if (reply.actuals() == null || reply.actuals().length != actual.length || reply.predictions() == null
                     || reply.predictions().length != actual.length) {
-                throw ApiProblem.unavailable("members disagree on the test set; is test/data.csv the same everywhere?");
+                throw new EnsembleUnavailableException(
+                        "members disagree on the test set; is test/data.csv the same everywhere?");
             }
         }
         double[] ensemble = aggregate(r.ok(), weighted, model);
@@ -253,7 +253,7 @@ public final class BrokerEnsemble implements Ensemble {
             List<String> confirmed = r.replies().stream().filter(JobReply::ok).map(JobReply::learnerId).distinct()
                     .sorted().toList();
             if (confirmed.isEmpty()) {
-                throw ApiProblem.unavailable("No live learner holding model " + model.modelId() + " confirmed the"
+                throw new EnsembleUnavailableException("No live learner holding model " + model.modelId() + " confirmed the"
                         + " change (" + action + "); its holders " + model.holders() + " get the job when they are back"
                         + " within " + fitCatchUp + ".");
             }
@@ -265,8 +265,9 @@ public final class BrokerEnsemble implements Ensemble {
 
     /** The model named {@code modelId}: a 404 that says when and why when it was removed. */
     private ModelView named(String modelId) {
-        return membership.model(modelId).orElseThrow(() -> membership.removal(modelId).map(ApiProblem::removedModel)
-                .orElseGet(() -> ApiProblem.unknownModel(modelId)));
+        return membership.model(modelId).orElseThrow(() -> membership.removal(modelId)
+                .<RuntimeException>map(ModelRemovedException::new)
+                .orElseGet(() -> new UnknownModelException(modelId)));
     }
 
     /** A quorum no answer could meet is the client's mistake, told at once rather than after a wait. */
@@ -276,17 +277,17 @@ public final class BrokerEnsemble implements Ensemble {
         }
     }
 
-    private static ApiProblem tooLargeQuorum(int quorum, long shards, String whose) {
-        return ApiProblem.badRequest(String.format(
+    private static InvalidRequestException tooLargeQuorum(int quorum, long shards, String whose) {
+        return new InvalidRequestException(String.format(
                 "quorum %d is more than the %d members (shards) %s: ask for at most %d", quorum, shards, whose, shards));
     }
 
     private void requireAnswer(GatherResult r, String modelId) {
         if (r.badRequest() != null) {
-            throw ApiProblem.badRequest(r.badRequest());
+            throw new InvalidRequestException(r.badRequest());
         }
         if (!r.quorumMet()) {
-            throw ApiProblem.unavailable(String.format(
+            throw new EnsembleUnavailableException(String.format(
                     "model %s: %d of %d members (shards) answered before the deadline, quorum is %d; missing: %s",
                     modelId, r.used(), r.expected(), r.quorum(), missingShards(r)));
         }
@@ -299,7 +300,7 @@ public final class BrokerEnsemble implements Ensemble {
             sent = scatterGather.scatter(type, body, gather, expirationMs, deadlineEpochMs, persistent);
         } catch (ScatterGather.BrokerUnavailableException e) {
             meters.counter("ml.api.broker.unavailable").increment();
-            throw ApiProblem.unavailable("The message broker is unreachable (" + e.getMessage()
+            throw new EnsembleUnavailableException("The message broker is unreachable (" + e.getMessage()
                     + "). The request was not sent; retry shortly.");
         }
         // published, but not taken by the broker: as unavailable as a broker that cannot be reached
@@ -308,7 +309,7 @@ public final class BrokerEnsemble implements Ensemble {
                     ? c.getCause() : failure;
             if (cause instanceof ScatterGather.BrokerUnavailableException e) {
                 meters.counter("ml.api.broker.unavailable").increment();
-                throw ApiProblem.unavailable("The message broker is unavailable (" + e.getMessage()
+                throw new EnsembleUnavailableException("The message broker is unavailable (" + e.getMessage()
                         + "). The request was not taken; retry shortly.");
             }
             throw failure instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(failure);

@@ -16,9 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.mlensemble.api.gather.ScatterGather;
 import org.mlensemble.api.membership.Heartbeats;
 import org.mlensemble.api.membership.Membership;
-import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.common.messaging.Topology;
-import org.springframework.http.HttpStatus;
 
 /**
  * What the ensemble decides before it sends anything. The connection factory points at a port
@@ -53,29 +51,26 @@ class BrokerEnsembleTest {
 
     @Test
     void predictWithAQuorumAboveTheModelsShardCountIsABadRequestNamingTheShards() {
-        ApiProblem p = assertThrows(ApiProblem.class, () -> ensemble.predict(
+        InvalidRequestException p = assertThrows(InvalidRequestException.class, () -> ensemble.predict(
                 new PredictCommand("m-1", Map.of("a", List.of(1)), 1, Duration.ofSeconds(1), 3, false)));
 
-        assertThat(p.status()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(p.getMessage()).contains("quorum 3", "2 members (shards)", "m-1");
     }
 
     @Test
     void evaluateWithAQuorumAboveTheModelsShardCountIsABadRequest() {
-        ApiProblem p = assertThrows(ApiProblem.class,
+        InvalidRequestException p = assertThrows(InvalidRequestException.class,
                 () -> ensemble.evaluate(new EvaluateCommand("m-1", Duration.ofSeconds(1), 99, false)));
 
-        assertThat(p.status()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(p.getMessage()).contains("quorum 99", "2 members (shards)");
     }
 
     @Test
     void fitWithAQuorumAboveTheClustersShardCountIsABadRequest() {
-        ApiProblem p = assertThrows(ApiProblem.class, () -> ensemble.fit(new FitCommand("house", "SalePrice",
+        InvalidRequestException p = assertThrows(InvalidRequestException.class, () -> ensemble.fit(new FitCommand("house", "SalePrice",
                 "linear", Map.of(), 7, null, false, false, Map.of(), List.of(), Duration.ofSeconds(1), 3, null,
                 false)));
 
-        assertThat(p.status()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(p.getMessage()).contains("quorum 3", "2 members (shards)");
         assertThat(meters.find("ml.api.replies.hedged").counter()).isNotNull()
                 .satisfies(c -> assertThat(c.count()).isZero());
@@ -102,9 +97,9 @@ class BrokerEnsembleTest {
 
     @Test
     void deletingOrPinningAnUnknownModelIsA404BeforeAnythingIsSent() {
-        assertThat(assertThrows(ApiProblem.class, () -> ensemble.delete("m-nope")).status())
-                .isEqualTo(HttpStatus.NOT_FOUND);
-        assertThat(assertThrows(ApiProblem.class, () -> ensemble.pin("m-nope", true)).status())
-                .isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(assertThrows(UnknownModelException.class, () -> ensemble.delete("m-nope")).modelId())
+                .isEqualTo("m-nope");
+        assertThat(assertThrows(UnknownModelException.class, () -> ensemble.pin("m-nope", true)).modelId())
+                .isEqualTo("m-nope");
     }
 }
