@@ -29,6 +29,7 @@ import org.mlensemble.api.ensemble.InvalidRequestException;
 import org.mlensemble.api.system.ApiProperties;
 import org.mlensemble.common.gather.Gather;
 import org.mlensemble.common.gather.GatherResult;
+import org.mlensemble.common.gather.Outcome;
 import org.mlensemble.common.messaging.DatasetInfo;
 import org.mlensemble.common.messaging.DatasetPart;
 import org.mlensemble.common.messaging.DeleteDatasetJob;
@@ -222,7 +223,7 @@ final class DatasetUploads implements Datasets {
             uploads.forEach((id, shards) -> partNames(shards).forEach(p -> names.add(topology.datasetStream(name, id, p))));
             streams.delete(names);
             meters.counter("ml.api.datasets.deletes").increment();
-            List<String> failed = r.outcomes().entrySet().stream().filter(e -> !"ok".equals(e.getValue()))
+            List<String> failed = r.states().entrySet().stream().filter(e -> e.getValue() != Outcome.OK)
                     .map(Map.Entry::getKey).toList();
             return new DeleteOutcome(name, r.replies().stream().map(JobReply::learnerId).toList(), failed,
                     names.size());
@@ -333,7 +334,7 @@ final class DatasetUploads implements Datasets {
             meters.counter("ml.api.datasets.uploads", "outcome", "unconfirmed").increment();
             Set<String> reasons = new TreeSet<>();
             r.outcomes().forEach((learner, o) -> {
-                if (!"ok".equals(o)) {
+                if (r.states().get(learner) != Outcome.OK) {
                     reasons.add(learner + ": " + o);
                 }
             });

@@ -77,25 +77,6 @@ class BrokerEnsembleTest {
     }
 
     @Test
-    void aKeyInTheIdFormIsTheModelIdAndAnyOtherKeyIsHashedIntoTheSameTimeSortableForm() {
-        long now = java.time.Instant.parse("2026-12-01T05:02:34Z").toEpochMilli();
-
-        assertThat(ensemble.keyedModelId("m-20261201-050234-7132e9", now)).isEqualTo("m-20261201-050234-7132e9");
-        String keyed = ensemble.keyedModelId("nightly-1", now);
-        assertThat(keyed).matches("m-20261201-050234-k[0-9a-f]{16}");
-        assertThat(org.mlensemble.common.messaging.ModelIds.isWellFormed(keyed)).isTrue();
-    }
-
-    @Test
-    void aRetryWithTheSameKeyFindsTheFirstAttemptsModelInPresence() {
-        long first = java.time.Instant.parse("2026-12-01T05:02:34Z").toEpochMilli();
-        String id = ensemble.keyedModelId("nightly-1", first);
-        membership.onHeartbeat(Heartbeats.of("learner-2", "B", "i-2", 2, "m-1", id));
-
-        assertThat(ensemble.keyedModelId("nightly-1", first + 60_000)).isEqualTo(id);
-    }
-
-    @Test
     void deletingOrPinningAnUnknownModelIsA404BeforeAnythingIsSent() {
         assertThat(assertThrows(UnknownModelException.class, () -> ensemble.delete("m-nope")).modelId())
                 .isEqualTo("m-nope");
