@@ -1,7 +1,9 @@
 package org.mlensemble.learner.system;
 
+import com.rabbitmq.client.Address;
 import java.time.Clock;
 import java.util.Map;
+import org.mlensemble.broker.AllNodesConnectionFactory;
 import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.Topology;
 import org.mlensemble.learner.sync.SyncState;
@@ -137,7 +139,8 @@ class LearnerConfiguration {
     DatasetJobs datasetJobs(LearnerProperties props, DatasetStore store, CachingConnectionFactory connections,
             RabbitConnectionDetails details, Identities identities, Clock clock) {
         return new DatasetJobs(props.id(), props.shard(), store,
-                StreamPartSources.of(new AllNodesConnectionFactory(connections.getRabbitConnectionFactory(), details),
+                StreamPartSources.of(new AllNodesConnectionFactory(connections.getRabbitConnectionFactory(),
+                        details.getAddresses().stream().map(a -> new Address(a.host(), a.port())).toList()),
                         identities::isApi, props.id()),
                 props.datasetReadTimeout(), clock);
     }
