@@ -6,6 +6,7 @@ import org.mlensemble.api.membership.Membership;
 import org.mlensemble.api.system.ApiKeys;
 import org.mlensemble.api.system.ApiProperties;
 import org.mlensemble.api.system.Deadlines;
+import org.mlensemble.api.system.ObservedSlice;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +15,7 @@ import org.springframework.context.annotation.Import;
 /** What an HTTP slice test needs beside the controllers: the properties, and an in-memory ensemble. */
 @TestConfiguration
 @EnableConfigurationProperties(ApiProperties.class)
-@Import({Deadlines.class, ApiKeys.class})
+@Import({Deadlines.class, ApiKeys.class, ObservedSlice.class})
 public class WebSliceConfig {
 
     @Bean
