@@ -167,18 +167,23 @@ enable_rabbit_plugins() {
         rabbitmqctl -q eval "application:load(rabbitmq_prometheus), application:set_env(rabbitmq_prometheus, tcp_config, [{ip, {127,0,0,1}}, {port, 15692}])." >/dev/null ;;
     esac
   done
-  rabbitmq-plugins -q enable "${missing[@]}" >/dev/null || die "rabbitmq-plugins enable ${missing[*]} failed"
+  rabbit_plugins -q enable "${missing[@]}" >/dev/null || die "rabbitmq-plugins enable ${missing[*]} failed"
   enabled=$(active_rabbit_plugins)
   for p in "${missing[@]}"; do
     grep -qxF "$p" <<<"$enabled" && continue
     # Listed in the file but not started: "enable" then reports the configuration unchanged and
     # does nothing, so take it out of the file and put it back.
     warn "RabbitMQ plugin $p is configured but not running; re-enabling it"
-    rabbitmq-plugins -q disable "$p" >/dev/null 2>&1 || true
-    rabbitmq-plugins -q enable "$p" >/dev/null || die "rabbitmq-plugins enable $p failed"
+    rabbit_plugins -q disable "$p" >/dev/null 2>&1 || true
+    rabbit_plugins -q enable "$p" >/dev/null || die "rabbitmq-plugins enable $p failed"
     grep -qxF "$p" <<<"$(active_rabbit_plugins)" || die "RabbitMQ plugin $p does not start (see the broker's log)"
   done
 }
+
+# rabbit_plugins ARGS...: rabbitmq-plugins, with the enabled_plugins file it writes readable by the
+# broker's own user (as root under this script's umask 027 a new file would be root's alone, and
+# the node then fails to read it: cannot_read_enabled_plugins_file, eacces).
+rabbit_plugins() { (umask 022 && rabbitmq-plugins "$@"); }
 
 active_rabbit_plugins() { # one name per line
   rabbitmqctl -q eval 'io:format("~s~n", [lists:join("\n", [atom_to_list(P) || P <- rabbit_plugins:active()])]).' 2>/dev/null || true
