@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.mlensemble.common.gather.Gather;
@@ -85,7 +86,7 @@ public final class ScatterGather implements AutoCloseable {
      *                (null for a durable one)
      */
     private record Pending(Gather gather, CompletableFuture<GatherResult> future, AtomicReference<Attempt> attempt,
-            ScheduledFuture<?>[] timer, Job job, AtomicInteger resends) {
+            ScheduledFuture<?>[] timer, Job job, AtomicInteger resends, AtomicLong firstRefusedAtMs) {
     }
 
     private record Job(String exchange, AMQP.BasicProperties props, byte[] body) {
@@ -146,12 +147,12 @@ public final class ScatterGather implements AutoCloseable {
 
     /**
      * The first wait before a transient job the broker refused is sent again; each further
-     * refusal doubles it, up to {@link #REFUSAL_BACKOFF_MAX_MS}. A quorum queue whose leader was
-     * lost refuses jobs until a new leader is elected, which takes from a few hundred
-     * milliseconds to a few seconds: sending again at once would only be refused again.
+     * refusal doubles it. A quorum queue whose leader was lost refuses jobs until a new leader is
+     * elected, usually within a second: sending again at once would only be refused again. The
+     * refusals of one job are retried for at most the confirm timeout from the first: a cluster
+     * without a majority refuses for as long as it lasts, and its requests must fail fast.
      */
     static final long REFUSAL_BACKOFF_FIRST_MS = 50;
-    static final long REFUSAL_BACKOFF_MAX_MS = 800;
     /** How often a transient job is published again when publishing it fails outright. */
     static final int PUBLISH_ATTEMPTS = 3;
 
@@ -242,7 +243,7 @@ public final class ScatterGather implements AutoCloseable {
                 .build();
         Job job = new Job(topology.jobsExchange(), props, body);
         Pending p = new Pending(gather, future, new AtomicReference<>(), new ScheduledFuture<?>[1],
-                persistent ? null : job, new AtomicInteger());
+                persistent ? null : job, new AtomicInteger(), new AtomicLong());
         pending.put(correlationId, p);
         try {
             publish(correlationId, p, job, channel);
@@ -305,8 +306,9 @@ public final class ScatterGather implements AutoCloseable {
      * that queue for many seconds, while a new channel finds the new leader at once.
      * <ul>
      *   <li>A refused transient job is sent again on another channel after a backoff (see {@link
-     *       #REFUSAL_BACKOFF_FIRST_MS}), for as long as its deadline leaves time to wait: a
-     *       refusal comes at once, so only time cures an election in progress.</li>
+     *       #REFUSAL_BACKOFF_FIRST_MS}), for up to the confirm timeout from its first refusal and
+     *       within its deadline: a refusal comes at once, so only time cures an election in
+     *       progress.</li>
      *   <li>An unconfirmed transient job has already waited the confirm timeout: it is sent again
      *       once. On a cluster without a majority no queue confirms it, and the request fails
      *       well before its deadline.</li>
@@ -321,10 +323,14 @@ public final class ScatterGather implements AutoCloseable {
             int earlier = p.resends().getAndIncrement();
             long remaining = p.gather().remaining().toMillis();
             if (refused) {
-                long wait = Math.min(REFUSAL_BACKOFF_MAX_MS, REFUSAL_BACKOFF_FIRST_MS << Math.min(earlier, 10));
+                long now = clock.millis();
+                p.firstRefusedAtMs().compareAndSet(0, now);
+                long refusedFor = now - p.firstRefusedAtMs().get();
+                long wait = REFUSAL_BACKOFF_FIRST_MS << Math.min(earlier, 10);
                 // park the job, so that the loss of the channel dropped below does not send it at once
                 Attempt parked = new Attempt(null, new AtomicBoolean());
-                if (wait < remaining && p.attempt().compareAndSet(a, parked)) {
+                if (refusedFor + wait <= confirmTimeoutMs && wait < remaining
+                        && p.attempt().compareAndSet(a, parked)) {
                     a.on().owner().discard(a.on());
                     try {
                         timers.schedule(() -> resend(correlationId, parked), wait, TimeUnit.MILLISECONDS);
