@@ -180,10 +180,13 @@ enable_rabbit_plugins() {
   done
 }
 
-# rabbit_plugins ARGS...: rabbitmq-plugins, with the enabled_plugins file it writes readable by the
-# broker's own user (as root under this script's umask 027 a new file would be root's alone, and
-# the node then fails to read it: cannot_read_enabled_plugins_file, eacces).
-rabbit_plugins() { (umask 022 && rabbitmq-plugins "$@"); }
+# rabbitmq-plugins under the usual umask: this script's 027 would leave the broker's
+# enabled_plugins file unreadable to the rabbitmq user the broker and its CLI run as (eacces).
+rabbit_plugins() {
+  local f=${RABBITMQ_ENABLED_PLUGINS_FILE:-/etc/rabbitmq/enabled_plugins}
+  [[ -f $f && $EUID -eq 0 ]] && chmod a+r "$f" 2>/dev/null
+  (umask 022 && rabbitmq-plugins "$@")
+}
 
 active_rabbit_plugins() { # one name per line
   rabbitmqctl -q eval 'io:format("~s~n", [lists:join("\n", [atom_to_list(P) || P <- rabbit_plugins:active()])]).' 2>/dev/null || true
