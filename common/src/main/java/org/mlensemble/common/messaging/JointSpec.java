@@ -15,9 +15,10 @@ import org.mlensemble.common.features.FeatureEncoding;
  * @param encoding the one feature encoding every worker uses, merged from the shards' summaries,
  *                 so that the same column means the same feature on every worker
  * @param attempt  1 for the first training of this model, 2 for a retry with other workers
+ * @param deadline epoch millis when the api stops waiting: each worker's process is killed then
  */
 public record JointSpec(Map<String, Integer> ranks, Map<String, String> shards, Map<String, Object> tracker,
-        FeatureEncoding encoding, int attempt) {
+        FeatureEncoding encoding, int attempt, long deadline) {
 
     public JointSpec {
         ranks = ranks == null ? Map.of() : Map.copyOf(ranks);
