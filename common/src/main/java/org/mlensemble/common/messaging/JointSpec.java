@@ -20,6 +20,12 @@ import org.mlensemble.common.features.FeatureEncoding;
 public record JointSpec(Map<String, Integer> ranks, Map<String, String> shards, Map<String, Object> tracker,
         FeatureEncoding encoding, int attempt, long deadline) {
 
+    /**
+     * Ends the reason a worker gives when its training failed because the collective did: usually
+     * a peer that was lost, not this worker's own fault.
+     */
+    public static final String COLLECTIVE_FAILED = "a worker that is lost fails every worker of the training";
+
     public JointSpec {
         ranks = ranks == null ? Map.of() : Map.copyOf(ranks);
         shards = shards == null ? Map.of() : Map.copyOf(shards);

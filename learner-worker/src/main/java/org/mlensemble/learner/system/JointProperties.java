@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *                    all run on one host, the container's name or address otherwise)
  * @param childJvmOptions options of the child JVMs (tracker and worker): the heap holds the shard's
  *                    float matrix while it is read; XGBoost's own memory is native
- * @param workDir     where task files and child logs go, deleted after each training
+ * @param workDir     where task files and child logs go, deleted after each training; empty for
+ *                    {@code ml-joint} in the system's temporary folder
  * @param peerTimeout longest a worker waits for its peers in one collective operation: a peer that
  *                    died fails the training within it
  */
@@ -27,6 +28,10 @@ import org.springframework.validation.annotation.Validated;
 public record JointProperties(
         @DefaultValue("127.0.0.1") @NotBlank String trackerHost,
         @DefaultValue({"-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"}) @NotNull List<String> childJvmOptions,
-        @DefaultValue("${java.io.tmpdir}/ml-joint") @NotNull Path workDir,
+        @DefaultValue("") @NotNull String workDir,
         @DefaultValue("30s") @NotNull Duration peerTimeout) {
+
+    public Path workPath() {
+        return workDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "ml-joint") : Path.of(workDir);
+    }
 }

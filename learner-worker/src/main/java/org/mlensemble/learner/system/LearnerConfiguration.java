@@ -125,7 +125,7 @@ class LearnerConfiguration {
         var trainer = new MemberTrainer(clock, training.effectiveThreads(Runtime.getRuntime().availableProcessors()));
         // each learner its own folder: learners that share a host share its temporary folder
         var joint = new JointTrainer(new JointTrainer.Settings(jointProps.trackerHost(), jointProps.childJvmOptions(),
-                jointProps.workDir().resolve(props.id()), trainer.threads(), jointProps.peerTimeout()), clock);
+                jointProps.workPath().resolve(props.id()), trainer.threads(), jointProps.peerTimeout()), clock);
         Learner learner = new Learner(settings, new MemberStore(props.memberDir()), trainer, joint, clock);
         learner.loadPersisted();
         return learner;

@@ -217,7 +217,7 @@ public final class JointTrainer {
                 String tail = child.logTail();
                 throw new IOException(code < 0 ? "the joint training did not end by the fit's deadline"
                         : "the joint training's worker failed (exit " + code + ")" + (tail.isEmpty() ? ""
-                                : ": " + tail) + "; a worker that is lost fails every worker of the training");
+                                : ": " + tail) + "; " + JointSpec.COLLECTIVE_FAILED);
             }
             WorkerResult result = MessageCodec.decode(Files.readAllBytes(dir.resolve(JointChild.RESULT_FILE)),
                     WorkerResult.class);
