@@ -258,6 +258,7 @@ public final class JointTrainer {
         provenance.put("canonicalCopy", "rank 0");
         provenance.put("modelSha256", result.sha256());
         provenance.put("attempt", Integer.toString(joint.attempt()));
+        provenance.put("workerPeakRssMb", Long.toString(result.peakRssMb()));
         provenance.put("xgboostVersion", BoostedTrainer.XGBOOST_VERSION);
         provenance.put("javaVersion", System.getProperty("java.version"));
         provenance.put("trainer", "XGBoost gbtree" + (algorithm == Algorithm.BOOSTED ? "" : " random-forest mode")

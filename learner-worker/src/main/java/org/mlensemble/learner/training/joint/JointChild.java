@@ -95,7 +95,7 @@ public final class JointChild {
             Communicator.shutdown();
             Files.write(output.resolve(MODEL_FILE), model);
             Files.write(output.resolve(RESULT_FILE), MessageCodec.encode(new WorkerResult(rank, workers, r.rounds(),
-                    r.bestIteration(), sha256(model))));
+                    r.bestIteration(), sha256(model), WorkerResult.ownPeakRssMb())));
         } finally {
             if (train != null) {
                 train.dispose();
