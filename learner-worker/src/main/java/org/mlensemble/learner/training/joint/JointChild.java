@@ -65,8 +65,11 @@ public final class JointChild {
         Runtime.getRuntime().halt(0); // native threads of the collective must not keep the JVM up
     }
 
-    private static void tracker(int workers, String host, int timeoutSeconds, PrintStream out) throws XGBoostError {
-        RabitTracker tracker = new RabitTracker(workers, host, 0, timeoutSeconds);
+    private static void tracker(int workers, String host, int timeoutSeconds, PrintStream out)
+            throws XGBoostError, java.net.UnknownHostException {
+        // the tracker binds an address: a host name (a compose service) is resolved first
+        String address = java.net.InetAddress.getByName(host).getHostAddress();
+        RabitTracker tracker = new RabitTracker(workers, address, 0, timeoutSeconds);
         if (!tracker.start()) {
             throw new IllegalStateException("the tracker did not start");
         }
