@@ -128,7 +128,10 @@ public final class Learner {
             return fitReply(ReplyStatus.OK, job, "already trained", held.info(), 0);
         }
         CompletableFuture<JobReply> mine = new CompletableFuture<>();
-        CompletableFuture<JobReply> running = fitsInFlight.putIfAbsent(job.modelId(), mine);
+        // a second attempt of a joint fit must not wait for the first: it replaces it (and kills
+        // its worker, which waits for a peer that is gone)
+        String key = job.joint() == null ? job.modelId() : job.modelId() + "#joint-" + job.joint().attempt();
+        CompletableFuture<JobReply> running = fitsInFlight.putIfAbsent(key, mine);
         if (running != null) {
             return running.join();
         }
@@ -141,7 +144,7 @@ public final class Learner {
             mine.completeExceptionally(e);
             throw e;
         } finally {
-            fitsInFlight.remove(job.modelId());
+            fitsInFlight.remove(key);
         }
     }
 
