@@ -120,19 +120,27 @@ public final class JointChild {
                 rank == 0 ? new float[] {mine.length >>> 16, mine.length & 0xffff} : new float[2],
                 Communicator.OpType.SUM);
         int n = ((int) length[0] << 16) | (int) length[1];
-        float[] packed = new float[(n + 1) / 2];
-        if (rank == 0) {
-            for (int i = 0; i < n; i++) {
-                packed[i / 2] += (i % 2 == 0 ? 256 : 1) * (mine[i] & 0xff);
-            }
+        float[] sum = Communicator.allReduce(rank == 0 ? pack(mine) : new float[(n + 1) / 2], Communicator.OpType.SUM);
+        return unpack(sum, n);
+    }
+
+    /** Two bytes to a float, {@code 256 * first + second}: exact in a float, and exact when summed with zeros. */
+    static float[] pack(byte[] bytes) {
+        float[] packed = new float[(bytes.length + 1) / 2];
+        for (int i = 0; i < bytes.length; i++) {
+            packed[i / 2] += (i % 2 == 0 ? 256 : 1) * (bytes[i] & 0xff);
         }
-        float[] sum = Communicator.allReduce(packed, Communicator.OpType.SUM);
-        byte[] model = new byte[n];
+        return packed;
+    }
+
+    /** The {@code n} bytes {@link #pack} packed. */
+    static byte[] unpack(float[] packed, int n) {
+        byte[] bytes = new byte[n];
         for (int i = 0; i < n; i++) {
-            int pair = (int) sum[i / 2];
-            model[i] = (byte) (i % 2 == 0 ? pair >>> 8 : pair);
+            int pair = (int) packed[i / 2];
+            bytes[i] = (byte) (i % 2 == 0 ? pair >>> 8 : pair);
         }
-        return model;
+        return bytes;
     }
 
     private static DMatrix matrix(WorkerTask.Matrix m) throws XGBoostError {
