@@ -96,15 +96,16 @@ class JointFitTest extends ClusterTest {
     @Order(2)
     void aLearnerKilledMidTrainingFailsTheFitFastOrLeavesItsShardOutAndNoOtherLearnerDies() throws Exception {
         List<String> before = Api.modelIds(cluster.lbMain());
-        // enough rounds that the training is still running when the learner is killed
+        // enough rounds (about half a minute on four workers here) that the training is still running
+        // when the learner is killed, few enough that a second attempt ends well within the deadline
         CompletableFuture<Http.Reply> running = CompletableFuture.supplyAsync(() -> Api.fit(cluster.lbMain(),
-                "{\"algorithm\":\"boosted\",\"training\":\"joint\",\"seed\":6,\"params\":{\"trees\":4000,"
-                        + "\"maxDepth\":6,\"learningRate\":0.01},\"deadlineMs\":" + FIT_DEADLINE.toMillis() + "}",
+                "{\"algorithm\":\"boosted\",\"training\":\"joint\",\"seed\":6,\"params\":{\"trees\":800,"
+                        + "\"maxDepth\":4,\"learningRate\":0.02},\"deadlineMs\":" + FIT_DEADLINE.toMillis() + "}",
                 FIT_DEADLINE));
-        String modelId = await("the joint fit training on " + VICTIM).atMost(Duration.ofSeconds(60))
+        // killed in the middle of the rounds: its worker has reported progress beyond the start
+        String modelId = await("the joint fit's rounds under way on " + VICTIM).atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> Api.learner(cluster.api("api-1"), VICTIM).flatMap(l -> Api.newTraining(l, before))
-                        .orElse(null), id -> id != null);
+                .until(() -> roundsUnderWay(VICTIM, before), id -> id != null);
         long killedAt = System.nanoTime();
         cluster.kill(VICTIM);
 
@@ -151,6 +152,18 @@ class JointFitTest extends ClusterTest {
 
         cluster.start(VICTIM);
         cluster.awaitAllLive(Duration.ofSeconds(30));
+    }
+
+    /** A new fit whose training on {@code learner} is past its first rounds (progress above 35 %). */
+    private String roundsUnderWay(String learner, List<String> known) {
+        JsonNode l = Api.learner(cluster.api("api-1"), learner).orElseThrow();
+        for (JsonNode t : l.get("training")) {
+            String id = t.get("modelId").asString();
+            if (!known.contains(id) && "training".equals(t.get("phase").asString()) && t.get("percent").asInt() > 35) {
+                return id;
+            }
+        }
+        return null;
     }
 
     /** Processes of this host running the joint-training child main. */
