@@ -123,15 +123,36 @@ public final class ChildProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** The last lines of the child's standard error, for a failure's reason. */
+    /**
+     * Why the child failed, from its standard error: the line {@link JointChild} prints on failure
+     * and the chain of causes XGBoost lists under it ({@code - [file:line]: ...}), without the
+     * native backtrace; else the last lines.
+     */
     public String logTail() {
         try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            List<String> useful = all.stream().filter(l -> !l.isBlank() && !l.startsWith("\tat ")).toList();
-            return String.join(" | ", useful.subList(Math.max(0, useful.size() - 3), useful.size()));
+            return reason(Files.readAllLines(log, StandardCharsets.UTF_8));
         } catch (IOException e) {
             return "";
         }
+    }
+
+    static String reason(List<String> lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(JointChild.FAILURE_LINE)) {
+                List<String> out = new ArrayList<>(List.of(lines.get(i).strip()));
+                for (int j = i + 1; j < lines.size() && out.size() < 5; j++) {
+                    String l = lines.get(j).strip();
+                    if (l.startsWith("- ")) {
+                        out.add(l);
+                    } else if (l.startsWith("Stack trace") || l.startsWith("at ") || l.startsWith("[bt]")) {
+                        break;
+                    }
+                }
+                return String.join(" ", out);
+            }
+        }
+        List<String> useful = lines.stream().filter(l -> !l.isBlank() && !l.startsWith("\tat ")).toList();
+        return String.join(" | ", useful.subList(Math.max(0, useful.size() - 3), useful.size()));
     }
 
     /** Kills the child and its own children at once. */

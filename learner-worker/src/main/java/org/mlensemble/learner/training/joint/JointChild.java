@@ -40,6 +40,8 @@ public final class JointChild {
     public static final String PROGRESS_LINE = "PROGRESS ";
     public static final String MODEL_FILE = "model.ubj";
     public static final String RESULT_FILE = "result.json";
+    /** Starts the line on standard error that says why the child failed. */
+    static final String FAILURE_LINE = "joint training failed: ";
 
     private JointChild() {
     }
@@ -58,7 +60,7 @@ public final class JointChild {
                 System.exit(2);
             }
         } catch (Exception | Error e) {
-            System.err.println("joint training failed: " + e);
+            System.err.println(FAILURE_LINE + e);
             e.printStackTrace();
             Runtime.getRuntime().halt(3);
         }

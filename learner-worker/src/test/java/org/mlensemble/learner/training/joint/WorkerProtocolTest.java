@@ -71,4 +71,22 @@ class WorkerProtocolTest {
         byte[] extremes = {0, (byte) 255, (byte) 128, 127, (byte) 255, (byte) 255};
         assertThat(JointChild.unpack(JointChild.pack(extremes), extremes.length)).isEqualTo(extremes);
     }
+
+    @Test
+    void aFailedChildsReasonIsXGBoostsChainOfCausesWithoutTheBacktrace() {
+        List<String> stderr = List.of(
+                "12:00:00.000 [main] INFO something",
+                "joint training failed: ml.dmlc.xgboost4j.java.XGBoostError: [13:16:41] result.cc:83: [coll_c_api.cc:96]:",
+                "",
+                "- [allreduce.cc:12]: Failed to recv data from rank 2.",
+                "- [socket.h:400]: Connection reset by peer",
+                "Stack trace:",
+                "  [bt] (0) /tmp/libxgboost4j.so(dmlc::LogMessageFatal::~LogMessageFatal()+0x6e)",
+                "\tat ml.dmlc.xgboost4j.java.XGBoostJNI.checkCall(XGBoostJNI.java:49)");
+
+        assertThat(ChildProcess.reason(stderr)).isEqualTo("joint training failed: ml.dmlc.xgboost4j.java.XGBoostError:"
+                + " [13:16:41] result.cc:83: [coll_c_api.cc:96]: - [allreduce.cc:12]: Failed to recv data from rank 2."
+                + " - [socket.h:400]: Connection reset by peer");
+        assertThat(ChildProcess.reason(List.of("a", "b", "c", "d"))).isEqualTo("b | c | d");
+    }
 }
