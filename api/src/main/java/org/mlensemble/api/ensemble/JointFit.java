@@ -1,5 +1,6 @@
 package org.mlensemble.api.ensemble;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -70,6 +71,13 @@ final class JointFit {
         this.membership = membership;
         this.clock = clock;
         this.meters = meters;
+        // present from start-up, at 0, with their help text
+        for (String outcome : List.of("ok", "failed")) {
+            Counter.builder("ml.api.joint.fits").tag("outcome", outcome)
+                    .description("joint fits (\"training\": \"joint\") by outcome").register(meters);
+        }
+        Counter.builder("ml.api.joint.retries")
+                .description("joint fits trained a second time without a lost or failed worker").register(meters);
     }
 
     /** One fit in progress: its request and what the attempts have learnt. */
