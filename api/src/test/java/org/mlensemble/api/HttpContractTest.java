@@ -113,6 +113,20 @@ class HttpContractTest {
     }
 
     @Test
+    void aJointFitOfBoostedOrForestReachesTheEnsembleAsJoint() throws Exception {
+        for (String algorithm : new String[] {"boosted", "forest"}) {
+            async(mvc.perform(post("/v1/ml-distributed/fit").contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"algorithm\": \"" + algorithm + "\", \"training\": \"joint\"}")).andReturn())
+                    .andExpect(status().isOk());
+            assertThat(((FitCommand) ensemble.lastCommand).training())
+                    .isEqualTo(org.mlensemble.common.learning.Training.JOINT);
+        }
+        async(mvc.perform(post("/v1/ml-distributed/fit")).andReturn()).andExpect(status().isOk());
+        assertThat(((FitCommand) ensemble.lastCommand).training())
+                .isEqualTo(org.mlensemble.common.learning.Training.SHARD);
+    }
+
+    @Test
     void fitTakesTheIdempotencyKeyFromTheHeader() throws Exception {
         async(mvc.perform(post("/v1/ml-distributed/fit").header("Idempotency-Key", "nightly-1")).andReturn())
                 .andExpect(status().isOk());
@@ -150,6 +164,11 @@ class HttpContractTest {
             {"/v1/ml-distributed/fit", "{\"deadlineMs\": 999999999}", "deadlineMs must be between"},
             {"/v1/ml-distributed/fit", "{\"quorum\": 0}", "quorum must be between"},
             {"/v1/ml-distributed/fit", "{\"columnTypes\": {\"a\": \"text\"}}", "'numeric' or 'categorical'"},
+            {"/v1/ml-distributed/fit", "{\"training\": \"together\"}", "training must be one of shard, joint"},
+            {"/v1/ml-distributed/fit", "{\"training\": \"joint\"}", "for algorithm 'boosted' or 'forest', not 'linear'"},
+            {"/v1/ml-distributed/fit", "{\"training\": \"joint\", \"algorithm\": \"tree\"}", "not 'tree'"},
+            {"/v1/ml-distributed/fit", "{\"training\": \"joint\", \"algorithm\": \"boosted\", \"weighted\": true}",
+                    "a joint fit is one model"},
         };
         for (String[] c : cases) {
             mvc.perform(post(c[0]).contentType(MediaType.APPLICATION_JSON).content(c[1]))

@@ -68,6 +68,11 @@ final class FitCommand extends ApiCommand {
     @Option(names = "--sampling", paramLabel = "MODE", description = "shard or bootstrap [shard]")
     String sampling;
 
+    @Option(names = "--training", paramLabel = "MODE", description = {
+            "shard: a member per shard, averaged [shard]",
+            "joint: one XGBoost model trained over all shards (boosted, forest)"})
+    String training;
+
     @Option(names = "--log-target", description = "learn log(1 + target)")
     boolean logTarget;
 
@@ -213,6 +218,7 @@ final class FitCommand extends ApiCommand {
             b.put("seed", seed);
         }
         putText(b, "sampling", sampling);
+        putText(b, "training", training);
         if (logTarget) {
             b.put("logTarget", true);
         }

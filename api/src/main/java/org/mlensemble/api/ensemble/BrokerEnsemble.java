@@ -23,6 +23,7 @@ import org.mlensemble.common.gather.Gather;
 import org.mlensemble.common.gather.GatherResult;
 import org.mlensemble.common.gather.Outcome;
 import org.mlensemble.common.learning.Algorithm;
+import org.mlensemble.common.learning.Training;
 import org.mlensemble.common.messaging.DeleteModelJob;
 import org.mlensemble.common.messaging.EvaluateJob;
 import org.mlensemble.common.messaging.FitJob;
@@ -51,6 +52,7 @@ public final class BrokerEnsemble implements Ensemble {
     private final Duration fitCatchUp;
     private final MeterRegistry meters;
     private final PredictBatcher batcher;
+    private final JointFit jointFit;
 
     /**
      * @param batching  how concurrent predicts share jobs ({@link PredictBatcher})
@@ -64,6 +66,7 @@ public final class BrokerEnsemble implements Ensemble {
         this.clock = clock;
         this.fitCatchUp = fitCatchUp;
         this.meters = meters;
+        this.jointFit = new JointFit(this::scatter, membership, clock, meters);
         this.batcher = new PredictBatcher(jobs, batching, clock, executor, (task, after) -> {
             ScheduledFuture<?> f = executor.schedule(task, after.toMillis(), TimeUnit.MILLISECONDS);
             return () -> f.cancel(false);
@@ -76,6 +79,9 @@ public final class BrokerEnsemble implements Ensemble {
         Map<String, Object> params = algorithm.resolve(c.params());
         long now = clock.millis();
         String modelId = modelIds.mint(c.idempotencyKey(), now);
+        if (c.training() == Training.JOINT) {
+            return jointFit.fit(c, modelId, now, algorithm.wireName(), params);
+        }
         FitJob job = new FitJob(modelId, now, c.dataset(), c.target(), algorithm.wireName(), params, c.seed(),
                 c.sampling(), c.logTarget(), c.holdoutWeights(), c.columnTypes(), c.ignore());
         Set<String> live = membership.live();

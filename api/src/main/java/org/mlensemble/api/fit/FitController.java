@@ -11,7 +11,9 @@ import org.mlensemble.api.ensemble.FitOutcome;
 import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.api.system.Deadlines;
 import org.mlensemble.api.system.JsonBodies;
+import org.mlensemble.common.learning.Algorithm;
 import org.mlensemble.common.learning.RequestDefaults;
+import org.mlensemble.common.learning.Training;
 import org.mlensemble.common.messaging.Names;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -76,10 +78,22 @@ class FitController {
         if (r.idempotencyKey() != null && keyHeader != null && !r.idempotencyKey().equals(keyHeader)) {
             throw ApiProblem.badRequest("the Idempotency-Key header and the body's idempotencyKey differ");
         }
+        Training training = Training.fromWire(r.training());
+        if (training == Training.JOINT) {
+            Algorithm algorithm = Algorithm.fromWire(r.algorithm());
+            if (!Training.supportsJoint(algorithm)) {
+                throw ApiProblem.badRequest("training 'joint' trains one XGBoost model over all shards: it is for"
+                        + " algorithm 'boosted' or 'forest', not '" + algorithm.wireName() + "'");
+            }
+            if (Boolean.TRUE.equals(r.weighted())) {
+                throw ApiProblem.badRequest("weighted weights the members of a per-shard fit; a joint fit is one"
+                        + " model, with nothing to weight");
+            }
+        }
         return new FitCommand(dataset, target, r.algorithm(), r.params(), r.seed() == null ? RequestDefaults.SEED : r.seed(),
                 sampling, Boolean.TRUE.equals(r.logTarget()), Boolean.TRUE.equals(r.weighted()), types,
                 r.ignore() == null ? RequestDefaults.IGNORE : r.ignore(),
                 deadlines.deadline(r.deadlineMs(), deadlines.props().fitDeadline()), deadlines.quorum(r.quorum()), key,
-                Boolean.TRUE.equals(r.async()));
+                Boolean.TRUE.equals(r.async()), training);
     }
 }

@@ -20,8 +20,11 @@ import java.util.Map;
  * @param quorum         fewest members that make a model (default 1)
  * @param idempotencyKey a retry with the same key yields the same model, never a second one
  * @param async          answer 202 at once and report progress at the job's status URL
+ * @param training       {@code shard} (default: a member per shard, averaged) or {@code joint} (one
+ *                       XGBoost model trained over all shards at once; {@code boosted} and
+ *                       {@code forest} only)
  */
 record FitRequest(String dataset, String target, String algorithm, Map<String, Object> params, Long seed,
         String sampling, Boolean logTarget, Boolean weighted, Map<String, String> columnTypes, List<String> ignore,
-        Long deadlineMs, Integer quorum, String idempotencyKey, Boolean async) {
+        Long deadlineMs, Integer quorum, String idempotencyKey, Boolean async, String training) {
 }

@@ -54,6 +54,11 @@ public final class Membership {
         this.forgetAfter = forgetAfter;
     }
 
+    /** How long a learner stays live without a heartbeat: how long presence takes to notice a death. */
+    public Duration liveness() {
+        return liveness;
+    }
+
     /**
      * Applies a heartbeat unless it is older than the one held for its learner. A learner publishes
      * from two threads (the schedule, and right after a fit), so two heartbeats can arrive out of

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param createdAt     epoch millis when the api created the model version
  * @param columnTypes   per-column override, {@code numeric} or {@code categorical}
  * @param ignore        columns that are identifiers, not features
+ * @param joint         null for a fit per shard; for a joint fit, the workers, the tracker and the
+ *                      one encoding they all use ({@link JointSpec})
  */
 public record FitJob(
         String modelId,
@@ -24,7 +26,16 @@ public record FitJob(
         boolean logTarget,
         boolean holdoutWeights,
         Map<String, String> columnTypes,
-        List<String> ignore) {
+        List<String> ignore,
+        JointSpec joint) {
+
+    /** A fit per shard: every learner trains its own member. */
+    public FitJob(String modelId, long createdAt, String dataset, String target, String algorithm,
+            Map<String, Object> params, long seed, String sampling, boolean logTarget, boolean holdoutWeights,
+            Map<String, String> columnTypes, List<String> ignore) {
+        this(modelId, createdAt, dataset, target, algorithm, params, seed, sampling, logTarget, holdoutWeights,
+                columnTypes, ignore, null);
+    }
 
     public FitJob {
         params = params == null ? Map.of() : Map.copyOf(params);

@@ -14,6 +14,7 @@ import org.mlensemble.common.messaging.MalformedMessageException;
 import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.Names;
 import org.mlensemble.common.messaging.PinModelJob;
+import org.mlensemble.common.messaging.PrepareJointJob;
 import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.common.messaging.PredictJobCodec;
 import org.mlensemble.common.messaging.ReplyStatus;
@@ -102,6 +103,7 @@ class JobListener {
                     case DELETE_DATASET -> announced(datasets.delete(validDelete(message.getBody())));
                     case DELETE_MODEL -> announced(learner.deleteModel(validDeleteModel(message.getBody())));
                     case PIN_MODEL -> announced(learner.pin(validPin(message.getBody())));
+                    case PREPARE_JOINT -> learner.prepareJoint(validPrepare(message.getBody()), deadline(mp));
                 };
             } catch (OutOfMemoryError e) {
                 // Everything the job allocated is garbage once this frame is gone. Rethrown, the
@@ -117,6 +119,9 @@ class JobListener {
             meters.counter("ml.learner.jobs.dead.lettered").increment();
             log.warn("dead-lettering a malformed job (correlation {}): {}", mp.getCorrelationId(), e.getMessage());
             throw new AmqpRejectAndDontRequeueException(e.getMessage());
+        }
+        if (reply == null) {
+            return; // a joint fit's job for other learners: they answer it
         }
         meters.counter("ml.learner.jobs", "job", reply.job().wireName(), "status", reply.status().name().toLowerCase())
                 .increment();
@@ -144,8 +149,14 @@ class JobListener {
         if (!Names.isSafeName(job.modelId())) {
             throw new MalformedMessageException("fit job with an invalid modelId: " + job.modelId());
         }
+        if (job.joint() != null && (job.joint().encoding() == null || job.joint().tracker().isEmpty())) {
+            throw new MalformedMessageException("joint fit job without its encoding or tracker");
+        }
         awaitSyncedData();
         JobReply reply = learner.fit(job);
+        if (reply == null) {
+            return null;
+        }
         presence.announce();
         if (reply.ok() && reply.member() != null && reply.workMs() > 0) {
             meters.timer("ml.learner.training", "algorithm", reply.member().algorithm())
@@ -183,6 +194,22 @@ class JobListener {
             throw new MalformedMessageException("store-dataset job without dataset, upload id or complete parts");
         }
         return job;
+    }
+
+    private static PrepareJointJob validPrepare(byte[] body) {
+        PrepareJointJob job = MessageCodec.decode(body, PrepareJointJob.class);
+        if (!Names.isSafeName(job.modelId()) || job.dataset() == null || job.target() == null
+                || job.ranks().isEmpty()) {
+            throw new MalformedMessageException("prepare-joint job without a valid modelId, dataset, target or ranks");
+        }
+        return job;
+    }
+
+    /** The job's deadline header, or a minute from now for a job without one. */
+    private java.time.Instant deadline(MessageProperties mp) {
+        Object deadline = mp.getHeader(Headers.DEADLINE);
+        return deadline instanceof Number n ? java.time.Instant.ofEpochMilli(n.longValue())
+                : clock.instant().plusSeconds(60);
     }
 
     private static DeleteDatasetJob validDelete(byte[] body) {

@@ -12,6 +12,7 @@ import org.mlensemble.learner.datasets.DatasetStore;
 import org.mlensemble.learner.datasets.StreamPartSources;
 import org.mlensemble.learner.training.Learner;
 import org.mlensemble.learner.training.MemberStore;
+import org.mlensemble.learner.training.JointTrainer;
 import org.mlensemble.learner.training.MemberTrainer;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
@@ -132,12 +133,16 @@ class LearnerConfiguration {
         return Clock.systemUTC();
     }
 
-    @Bean
-    Learner learner(LearnerProperties props, TrainingProperties training, Clock clock) {
+    /** On shutdown the joint-training processes this learner started are killed with it. */
+    @Bean(destroyMethod = "close")
+    Learner learner(LearnerProperties props, TrainingProperties training, JointProperties jointProps, Clock clock) {
         var settings = new Learner.Settings(props.id(), props.shard(), props.dataDir(), props.retention(),
                 props.retentionMaxAge(), props.removalsKept());
         var trainer = new MemberTrainer(clock, training.effectiveThreads(Runtime.getRuntime().availableProcessors()));
-        Learner learner = new Learner(settings, new MemberStore(props.memberDir()), trainer, clock);
+        // each learner its own folder: learners that share a host share its temporary folder
+        var joint = new JointTrainer(new JointTrainer.Settings(jointProps.trackerHost(), jointProps.childJvmOptions(),
+                jointProps.workPath().resolve(props.id()), trainer.threads(), jointProps.peerTimeout()), clock);
+        Learner learner = new Learner(settings, new MemberStore(props.memberDir()), trainer, joint, clock);
         learner.loadPersisted();
         return learner;
     }

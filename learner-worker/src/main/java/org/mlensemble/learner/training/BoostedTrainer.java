@@ -21,15 +21,22 @@ import org.mlensemble.common.features.EncodedRow;
  * Deterministic: the histogram method gives the same trees whatever the thread count, and
  * {@code seed_per_iteration} reseeds the row and column sampling from the seed at every round.
  */
-final class BoostedTrainer {
+public final class BoostedTrainer {
 
     /** The XGBoost4J release on the class path, as its jar records it. */
-    static final String XGBOOST_VERSION = xgboostVersion();
+    public static final String XGBOOST_VERSION = xgboostVersion();
 
     private static final Pattern VALID_RMSE = Pattern.compile("valid-rmse:([-+0-9.eE]+|nan|inf)");
 
     /** What a training produced: the booster, and the rounds it kept. */
     record Result(BoostedRegression regression, int rounds, int bestIteration) {
+    }
+
+    /**
+     * What the boosting loop produced: the booster (with {@link BoostedRegression#BEST_ITERATION}
+     * set when it stopped early), the rounds it trained and the round it kept.
+     */
+    public record Rounds(Booster booster, int rounds, int bestIteration) {
     }
 
     private BoostedTrainer() {
@@ -42,6 +49,12 @@ final class BoostedTrainer {
      */
     static Result boosted(List<EncodedRow> rows, double[] y, int[] trainIdx, int[] validIdx, List<String> featureNames,
             Map<String, Object> p, long seed, int threads, Map<String, String> attrs, IntConsumer progress) {
+        return train(rows, y, trainIdx, validIdx, featureNames, boostedParams(p, seed, threads), (Integer) p.get("trees"),
+                (Integer) p.get("earlyStoppingRounds"), attrs, progress);
+    }
+
+    /** XGBoost's parameters for the {@code boosted} algorithm's resolved parameters {@code p}. */
+    public static Map<String, Object> boostedParams(Map<String, Object> p, long seed, int threads) {
         Map<String, Object> params = common(seed, threads);
         params.put("max_depth", p.get("maxDepth"));
         params.put("eta", p.get("learningRate"));
@@ -49,8 +62,20 @@ final class BoostedTrainer {
         params.put("colsample_bytree", p.get("colsampleByTree"));
         params.put("min_child_weight", p.get("minChildWeight"));
         params.put("lambda", p.get("lambda"));
-        return train(rows, y, trainIdx, validIdx, featureNames, params, (Integer) p.get("trees"),
-                (Integer) p.get("earlyStoppingRounds"), attrs, progress);
+        return params;
+    }
+
+    /** XGBoost's parameters for the {@code forest} algorithm's resolved parameters {@code p}: see {@link #forest}. */
+    public static Map<String, Object> forestParams(Map<String, Object> p, long seed, int threads) {
+        Map<String, Object> params = common(seed, threads);
+        params.put("num_parallel_tree", p.get("trees"));
+        params.put("max_depth", p.get("maxDepth"));
+        params.put("min_child_weight", p.get("minLeafSize"));
+        params.put("colsample_bynode", p.get("featureFraction"));
+        params.put("subsample", p.get("rowFraction"));
+        params.put("eta", 1);
+        params.put("lambda", 0);
+        return params;
     }
 
     /**
@@ -61,15 +86,8 @@ final class BoostedTrainer {
      */
     static Result forest(List<EncodedRow> rows, double[] y, int[] trainIdx, List<String> featureNames,
             Map<String, Object> p, long seed, int threads, Map<String, String> attrs) {
-        Map<String, Object> params = common(seed, threads);
-        params.put("num_parallel_tree", p.get("trees"));
-        params.put("max_depth", p.get("maxDepth"));
-        params.put("min_child_weight", p.get("minLeafSize"));
-        params.put("colsample_bynode", p.get("featureFraction"));
-        params.put("subsample", p.get("rowFraction"));
-        params.put("eta", 1);
-        params.put("lambda", 0);
-        return train(rows, y, trainIdx, new int[0], featureNames, params, 1, 0, attrs, pct -> { });
+        return train(rows, y, trainIdx, new int[0], featureNames, forestParams(p, seed, threads), 1, 0, attrs,
+                pct -> { });
     }
 
     private static Result train(List<EncodedRow> rows, double[] y, int[] trainIdx, int[] validIdx,
@@ -81,42 +99,64 @@ final class BoostedTrainer {
         try {
             train = matrix(rows, y, trainIdx, columns);
             boolean stopEarly = patience > 0 && validIdx.length > 0;
-            Map<String, DMatrix> watches = new HashMap<>();
             if (stopEarly) {
                 valid = matrix(rows, y, validIdx, columns);
-                watches.put("valid", valid);
             }
-            Booster booster = XGBoost.train(train, params, 0, watches, null, null);
-            int best = -1;
-            double bestRmse = Double.POSITIVE_INFINITY;
-            int done = 0;
-            for (int round = 0; round < rounds; round++) {
-                booster.update(train, round);
-                done = round + 1;
-                if (stopEarly) {
-                    double rmse = rmse(booster.evalSet(new DMatrix[] {valid}, new String[] {"valid"}, round));
-                    if (rmse < bestRmse) {
-                        bestRmse = rmse;
-                        best = round;
-                    } else if (round - best >= patience) {
-                        break;
-                    }
-                }
-                if (round % 10 == 0) {
-                    progress.accept(100 * done / rounds);
-                }
-            }
-            if (stopEarly) {
-                booster.setAttr(BoostedRegression.BEST_ITERATION, Integer.toString(best));
-            }
+            Rounds r = rounds(train, valid, params, rounds, patience, progress);
+            Booster booster = r.booster();
+            int done = r.rounds();
+            int best = r.bestIteration();
             booster.setAttrs(attrs);
-            return new Result(new BoostedRegression(booster, featureNames), done, stopEarly ? best : done - 1);
+            return new Result(new BoostedRegression(booster, featureNames), done, best);
         } catch (XGBoostError e) {
             throw new IllegalStateException("XGBoost training failed: " + e.getMessage(), e);
         } finally {
             dispose(train);
             dispose(valid);
         }
+    }
+
+    /**
+     * The boosting loop: one {@code update} per round, stopping early when {@code valid} is given,
+     * {@code patience} is positive and the validation RMSE has not improved for that many rounds.
+     * Under XGBoost's collective (a joint training) every call here is collective: each worker runs
+     * the same rounds, and the validation RMSE is the one over every worker's rows, so all workers
+     * stop at the same round.
+     *
+     * @param valid    rows to stop early on, or null
+     * @param progress told the share of rounds done, 0-100
+     */
+    public static Rounds rounds(DMatrix train, DMatrix valid, Map<String, Object> params, int rounds, int patience,
+            IntConsumer progress) throws XGBoostError {
+        boolean stopEarly = patience > 0 && valid != null;
+        Map<String, DMatrix> watches = new HashMap<>();
+        if (stopEarly) {
+            watches.put("valid", valid);
+        }
+        Booster booster = XGBoost.train(train, params, 0, watches, null, null);
+        int best = -1;
+        double bestRmse = Double.POSITIVE_INFINITY;
+        int done = 0;
+        for (int round = 0; round < rounds; round++) {
+            booster.update(train, round);
+            done = round + 1;
+            if (stopEarly) {
+                double rmse = rmse(booster.evalSet(new DMatrix[] {valid}, new String[] {"valid"}, round));
+                if (rmse < bestRmse) {
+                    bestRmse = rmse;
+                    best = round;
+                } else if (round - best >= patience) {
+                    break;
+                }
+            }
+            if (round % 10 == 0) {
+                progress.accept(100 * done / rounds);
+            }
+        }
+        if (stopEarly) {
+            booster.setAttr(BoostedRegression.BEST_ITERATION, Integer.toString(best));
+        }
+        return new Rounds(booster, done, stopEarly ? best : done - 1);
     }
 
     /** The parameters every training shares. */

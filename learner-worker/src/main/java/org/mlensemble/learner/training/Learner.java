@@ -26,7 +26,9 @@ import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MemberInfo;
 import org.mlensemble.common.messaging.ModelRemoval;
 import org.mlensemble.common.messaging.Names;
+import org.mlensemble.common.messaging.JointReport;
 import org.mlensemble.common.messaging.PinModelJob;
+import org.mlensemble.common.messaging.PrepareJointJob;
 import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.common.messaging.ReplyStatus;
 import org.mlensemble.common.messaging.TrainingProgress;
@@ -61,6 +63,7 @@ public final class Learner {
     private final Settings settings;
     private final MemberStore store;
     private final MemberTrainer trainer;
+    private final JointTrainer joint;
     private final Clock clock;
     private final String instanceId = java.util.UUID.randomUUID().toString();
     private final long startedAt;
@@ -75,9 +78,16 @@ public final class Learner {
     private volatile List<MemberStore.LoadFailure> loadFailures = List.of();
 
     public Learner(Settings settings, MemberStore store, MemberTrainer trainer, Clock clock) {
+        this(settings, store, trainer, new JointTrainer(new JointTrainer.Settings("127.0.0.1", List.of("-Xmx512m"),
+                Path.of(System.getProperty("java.io.tmpdir"), "ml-joint"), trainer.threads(), Duration.ofSeconds(30)),
+                clock), clock);
+    }
+
+    public Learner(Settings settings, MemberStore store, MemberTrainer trainer, JointTrainer joint, Clock clock) {
         this.settings = settings;
         this.store = store;
         this.trainer = trainer;
+        this.joint = joint;
         this.clock = clock;
         this.startedAt = clock.millis();
     }
@@ -110,12 +120,18 @@ public final class Learner {
      * reported again, and a second job for a fit in progress waits for the first.
      */
     public JobReply fit(FitJob job) {
+        if (job.joint() != null && !job.joint().ranks().containsKey(settings.learnerId())) {
+            return null; // a joint fit of other learners: not a worker of it
+        }
         Member held = members.get(job.modelId());
         if (held != null) {
             return fitReply(ReplyStatus.OK, job, "already trained", held.info(), 0);
         }
         CompletableFuture<JobReply> mine = new CompletableFuture<>();
-        CompletableFuture<JobReply> running = fitsInFlight.putIfAbsent(job.modelId(), mine);
+        // a second attempt of a joint fit must not wait for the first: it replaces it (and kills
+        // its worker, which waits for a peer that is gone)
+        String key = job.joint() == null ? job.modelId() : job.modelId() + "#joint-" + job.joint().attempt();
+        CompletableFuture<JobReply> running = fitsInFlight.putIfAbsent(key, mine);
         if (running != null) {
             return running.join();
         }
@@ -128,7 +144,7 @@ public final class Learner {
             mine.completeExceptionally(e);
             throw e;
         } finally {
-            fitsInFlight.remove(job.modelId());
+            fitsInFlight.remove(key);
         }
     }
 
@@ -138,8 +154,11 @@ public final class Learner {
         try {
             setProgress(modelId, "loading", 5, null);
             Table table = CsvReader.read(shardFile(job.dataset()));
-            Member member = trainer.train(job, settings.learnerId(), settings.shard(), table,
-                    (phase, pct) -> setProgress(modelId, phase, pct, null));
+            Member member = job.joint() == null
+                    ? trainer.train(job, settings.learnerId(), settings.shard(), table,
+                            (phase, pct) -> setProgress(modelId, phase, pct, null))
+                    : joint.train(job, settings.learnerId(), table, java.time.Instant.ofEpochMilli(job.joint().deadline()),
+                            (phase, pct) -> setProgress(modelId, phase, pct, null));
             setProgress(modelId, "saving", 90, null);
             store.save(member);
             members.put(modelId, member);
@@ -166,12 +185,50 @@ public final class Learner {
             setProgress(modelId, "failed", 100, reason);
             log.error("fit {} failed: {}", modelId, reason);
             return fitReply(ReplyStatus.FAILED, job, reason, null, clock.millis() - started);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            setProgress(modelId, "failed", 100, "interrupted");
+            return fitReply(ReplyStatus.FAILED, job, "interrupted: the learner is stopping", null,
+                    clock.millis() - started);
         } catch (RuntimeException e) {
             String reason = "training failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
             setProgress(modelId, "failed", 100, reason);
             log.error("fit {} failed", modelId, e);
             return fitReply(ReplyStatus.FAILED, job, reason, null, clock.millis() - started);
         }
+    }
+
+    /**
+     * The first phase of a joint fit: this shard's summary, and the tracker when this learner is
+     * rank 0. Null when the job names other learners only.
+     */
+    public JobReply prepareJoint(PrepareJointJob job, java.time.Instant deadline) {
+        if (!job.ranks().containsKey(settings.learnerId())) {
+            return null;
+        }
+        long started = clock.millis();
+        try {
+            Table table = CsvReader.read(shardFile(job.dataset()));
+            JointReport report = joint.prepare(job, settings.learnerId(), table, deadline);
+            return new JobReply(settings.learnerId(), settings.shard(), JobType.PREPARE_JOINT, job.modelId(),
+                    ReplyStatus.OK, null, null, null, null, clock.millis() - started, null, report);
+        } catch (DataException | CsvFormatException | InvalidParamsException e) {
+            return JobReply.of(settings.learnerId(), settings.shard(), JobType.PREPARE_JOINT, job.modelId(),
+                    ReplyStatus.BAD_REQUEST, e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            log.error("joint fit {}: {}", job.modelId(), e.getMessage());
+            return JobReply.of(settings.learnerId(), settings.shard(), JobType.PREPARE_JOINT, job.modelId(),
+                    ReplyStatus.FAILED, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return JobReply.of(settings.learnerId(), settings.shard(), JobType.PREPARE_JOINT, job.modelId(),
+                    ReplyStatus.FAILED, "interrupted: the learner is stopping");
+        }
+    }
+
+    /** Kills the joint-training processes this learner started. */
+    public void close() {
+        joint.close();
     }
 
     public JobReply predict(PredictJob job) {

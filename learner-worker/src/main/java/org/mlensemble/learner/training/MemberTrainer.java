@@ -185,7 +185,7 @@ public final class MemberTrainer {
         };
     }
 
-    private static int[] sample(int n, boolean bootstrap, SplittableRandom random) {
+    static int[] sample(int n, boolean bootstrap, SplittableRandom random) {
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {
             idx[i] = bootstrap ? random.nextInt(n) : i;
@@ -193,7 +193,7 @@ public final class MemberTrainer {
         return idx;
     }
 
-    private static int[] resample(int[] from, SplittableRandom random) {
+    static int[] resample(int[] from, SplittableRandom random) {
         int[] out = new int[from.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = from[random.nextInt(from.length)];
@@ -201,7 +201,7 @@ public final class MemberTrainer {
         return out;
     }
 
-    private static int[] shuffledRange(int n, SplittableRandom random) {
+    static int[] shuffledRange(int n, SplittableRandom random) {
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {
             idx[i] = i;
