@@ -109,7 +109,9 @@ final class BoostedTrainer {
             if (stopEarly) {
                 booster.setAttr(BoostedRegression.BEST_ITERATION, Integer.toString(best));
             }
-            booster.setAttrs(attrs);
+            Map<String, String> all = new HashMap<>(attrs);
+            all.put(BoostedRegression.ABSENT, BoostedRegression.ABSENT_MISSING);
+            booster.setAttrs(all);
             return new Result(new BoostedRegression(booster, featureNames), done, stopEarly ? best : done - 1);
         } catch (XGBoostError e) {
             throw new IllegalStateException("XGBoost training failed: " + e.getMessage(), e);
@@ -141,7 +143,8 @@ final class BoostedTrainer {
             picked.add(rows.get(idx[i]));
             label[i] = (float) y[idx[i]];
         }
-        DMatrix m = new DMatrix(BoostedRegression.dense(picked, columns), idx.length, columns.size(), Float.NaN);
+        DMatrix m = new DMatrix(BoostedRegression.dense(picked, columns, Float.NaN), idx.length, columns.size(),
+                Float.NaN);
         m.setLabel(label);
         return m;
     }
