@@ -125,6 +125,32 @@ def rss_mb(pid):
     return (round(rss, 1) if rss else None, round(hwm, 1) if hwm else None)
 
 
+def native_memory(pid):
+    """A JVM's own account of its memory, committed MB per area ('Total', 'Java Heap', 'Thread',
+    'Class', 'Code', 'GC', 'Internal', 'Other', ...), from `jcmd PID VM.native_memory summary`, run
+    as the process's owner (the attach mechanism wants the same user). None when the JVM was not
+    started with -XX:NativeMemoryTracking=summary or jcmd is missing."""
+    try:
+        import pwd
+        user = pwd.getpwuid(os.stat(f"/proc/{pid}").st_uid).pw_name
+    except (OSError, KeyError):
+        return None
+    cmd = ["jcmd", str(pid), "VM.native_memory", "summary", "scale=MB"]
+    if user != pwd.getpwuid(os.getuid()).pw_name and shutil.which("runuser"):
+        cmd = ["runuser", "-u", user, "--"] + cmd
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    areas = {}
+    for m in re.finditer(r"^(?:-\s*)?([A-Za-z][A-Za-z ]*?)\s*\(reserved=\d+MB, committed=(\d+)MB\)", out, re.M):
+        areas[m.group(1).strip()] = int(m.group(2))
+    m = re.search(r"Total: reserved=\d+MB, committed=(\d+)MB", out)
+    if m:
+        areas["Total"] = int(m.group(1))
+    return areas or None
+
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 

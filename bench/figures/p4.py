@@ -3,7 +3,7 @@ import json
 import threading
 import time
 
-from figures.common import StepFailed, http, load_avg, log, median, rss_mb, run
+from figures.common import StepFailed, http, load_avg, log, median, native_memory, rss_mb, run
 
 
 class P4:
@@ -142,5 +142,12 @@ class P4:
         rec["clusterRssMb"] = {n: rss_mb(self.pid_of(n))[0] for n in
                                ("learner-1", "learner-2", "learner-3", "learner-4", "api-1", "api-2")
                                if self.pid_of(n)}
+        if self.env.get("ML_BENCH_NMT") == "1":
+            # where the RSS goes: the JVMs' own account (needs -XX:NativeMemoryTracking=summary in
+            # LEARNER_JAVA_OPTS / API_JAVA_OPTS); RSS minus 'Total' is memory the JVM does not track
+            # (glibc arenas, native libraries such as XGBoost's)
+            rec["nativeMemoryMb"] = {n: native_memory(self.pid_of(n)) for n in rec["clusterRssMb"]}
+            for n, areas in rec["nativeMemoryMb"].items():
+                log(f"   {n}: RSS {rec['clusterRssMb'][n]} MB, JVM committed {areas}")
         if errors:
             raise StepFailed("; ".join(errors))
