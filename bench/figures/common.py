@@ -1,17 +1,10 @@
 """Constants, targets and the small helpers every figure uses (processes, HTTP, /proc)."""
-import argparse
-import csv
-import hashlib
 import json
 import os
-import platform
 import re
 import shutil
-import signal
 import statistics
 import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.request
