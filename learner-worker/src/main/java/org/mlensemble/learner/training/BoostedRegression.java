@@ -13,10 +13,15 @@ import org.mlensemble.common.features.EncodedRow;
 import org.mlensemble.common.features.FeatureEncoding;
 
 /**
- * An XGBoost booster over the dense matrix of a member's encoding: column {@code j} is feature
+ * An XGBoost booster over the matrix of a member's encoding: column {@code j} is feature
  * {@code encoding.featureNames().get(j)}; a feature the row lacks (a level it does not have, an
- * indicator that is off) is 0, and a feature the encoding never saw (a level unseen in training)
- * is dropped, as a Tribuo model ignores it. Stored in XGBoost's own UBJSON format, which carries
+ * indicator that is off) is missing to XGBoost, and a feature the encoding never saw (a level
+ * unseen in training) is dropped, as a Tribuo model ignores it. Missing rather than 0 because
+ * XGBoost's histograms then skip it: a row has ~80 features present of ~300, and training time
+ * goes with the entries present (a forest on 9,400 rows 2-3 x faster); a split on a one-hot
+ * feature sends its absent rows the way training learned for them, which is what a 0 did. A
+ * booster trained before, with absent features as 0 (no {@link #ABSENT} attribute), is still
+ * given 0s. Stored in XGBoost's own UBJSON format, which carries
  * the member's provenance as booster attributes.
  * <p>
  * Prediction goes through XGBoost's in-place dense prediction, which is safe to call from
@@ -27,22 +32,30 @@ final class BoostedRegression implements Regression {
     static final String FILE = "member.ubj";
     /** Set when early stopping chose a round: prediction uses the trees up to it. */
     static final String BEST_ITERATION = "best_iteration";
+    /** Booster attribute: "missing" when absent features were given as missing, not as 0. */
+    static final String ABSENT = "absentFeatures";
+    static final String ABSENT_MISSING = "missing";
 
     private final Booster booster;
     private final Map<String, Integer> columns;
     private final int[] iterationRange;
+    private final float absent;
 
     BoostedRegression(Booster booster, List<String> featureNames) throws XGBoostError {
         this.booster = booster;
         this.columns = index(featureNames);
+        this.absent = ABSENT_MISSING.equals(booster.getAttr(ABSENT)) ? Float.NaN : 0f;
         String best = booster.getAttr(BEST_ITERATION);
         this.iterationRange = best == null ? new int[] {0, 0} : new int[] {0, Integer.parseInt(best) + 1};
     }
 
     /** The rows as one row-major float matrix over {@code columns}. */
-    static float[] dense(List<EncodedRow> rows, Map<String, Integer> columns) {
+    static float[] dense(List<EncodedRow> rows, Map<String, Integer> columns, float absent) {
         int width = columns.size();
         float[] out = new float[rows.size() * width];
+        if (absent != 0f) {
+            java.util.Arrays.fill(out, absent);
+        }
         for (int i = 0; i < rows.size(); i++) {
             EncodedRow r = rows.get(i);
             String[] names = r.names();
@@ -76,7 +89,7 @@ final class BoostedRegression implements Regression {
             return new double[0];
         }
         try {
-            float[][] p = booster.inplace_predict(dense(rows, columns), rows.size(), columns.size(), Float.NaN,
+            float[][] p = booster.inplace_predict(dense(rows, columns, absent), rows.size(), columns.size(), Float.NaN,
                     iterationRange, Booster.PredictionType.kValue, null);
             double[] out = new double[rows.size()];
             for (int i = 0; i < out.length; i++) {

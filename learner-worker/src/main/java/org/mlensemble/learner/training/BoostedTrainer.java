@@ -104,10 +104,10 @@ public final class BoostedTrainer {
             }
             Rounds r = rounds(train, valid, params, rounds, patience, progress);
             Booster booster = r.booster();
-            int done = r.rounds();
-            int best = r.bestIteration();
-            booster.setAttrs(attrs);
-            return new Result(new BoostedRegression(booster, featureNames), done, best);
+            Map<String, String> all = new HashMap<>(attrs);
+            all.put(BoostedRegression.ABSENT, BoostedRegression.ABSENT_MISSING);
+            booster.setAttrs(all);
+            return new Result(new BoostedRegression(booster, featureNames), r.rounds(), r.bestIteration());
         } catch (XGBoostError e) {
             throw new IllegalStateException("XGBoost training failed: " + e.getMessage(), e);
         } finally {
@@ -181,7 +181,8 @@ public final class BoostedTrainer {
             picked.add(rows.get(idx[i]));
             label[i] = (float) y[idx[i]];
         }
-        DMatrix m = new DMatrix(BoostedRegression.dense(picked, columns), idx.length, columns.size(), Float.NaN);
+        DMatrix m = new DMatrix(BoostedRegression.dense(picked, columns, Float.NaN), idx.length, columns.size(),
+                Float.NaN);
         m.setLabel(label);
         return m;
     }

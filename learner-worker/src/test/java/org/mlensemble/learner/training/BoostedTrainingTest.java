@@ -130,7 +130,7 @@ class BoostedTrainingTest {
         // and predicts with the trees up to the best round, not with all of them
         var rows = member.encoding().encodeColumns(data.testColumns(), Fixtures.TEST_ROWS);
         float[][] all = ((BoostedRegression) member.model()).booster().inplace_predict(
-                BoostedRegression.dense(rows, BoostedRegression.index(member.encoding().featureNames())),
+                BoostedRegression.dense(rows, BoostedRegression.index(member.encoding().featureNames()), Float.NaN),
                 rows.size(), member.encoding().featureCount(), Float.NaN);
         assertThat(all[0][0]).isNotEqualTo((float) ((BoostedRegression) member.model()).predict(rows)[0]);
     }
