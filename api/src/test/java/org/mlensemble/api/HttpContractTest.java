@@ -36,6 +36,9 @@ class HttpContractTest {
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
 
+    @Autowired
+    org.mlensemble.api.membership.Membership membership;
+
     private ResultActions async(MvcResult started) throws Exception {
         return mvc.perform(asyncDispatch(started));
     }
@@ -222,5 +225,35 @@ class HttpContractTest {
     @Test
     void withoutAKeyConfiguredNoKeyIsAsked() throws Exception {
         mvc.perform(get("/v1/ml-distributed/ping")).andExpect(status().isOk());
+    }
+
+    @Test
+    void membersHasOneShapeInTheListingOneModelAndAFitJob() throws Exception {
+        // shard A has two replicas, shard B one; each shard counts once
+        membership.onHeartbeat(org.mlensemble.api.membership.Heartbeats.of("learner-1", "A", "i-1", 1, "m-shape"));
+        membership.onHeartbeat(org.mlensemble.api.membership.Heartbeats.of("learner-5", "A", "i-5", 1, "m-shape"));
+        membership.onHeartbeat(org.mlensemble.api.membership.Heartbeats.of("learner-2", "B", "i-2", 1));
+        mvc.perform(get("/v1/ml-distributed/models")).andExpect(status().isOk())
+                .andExpect(jsonPath("$[?(@.modelId == 'm-shape')].members.used").value(1))
+                .andExpect(jsonPath("$[?(@.modelId == 'm-shape')].members.expected").value(1))
+                .andExpect(jsonPath("$[?(@.modelId == 'm-shape')].liveHolders[1]").value("learner-5"))
+                .andExpect(jsonPath("$[0].members.list").doesNotExist());
+        mvc.perform(get("/v1/ml-distributed/models/m-shape")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.members.used").value(1))
+                .andExpect(jsonPath("$.members.expected").value(1))
+                .andExpect(jsonPath("$.members.missing").isEmpty())
+                .andExpect(jsonPath("$.members.list[0].learnerId").value("learner-1"))
+                .andExpect(jsonPath("$.members.list[1].learnerId").value("learner-5"));
+        // the fit job expects every shard a known learner holds: B has not trained it
+        mvc.perform(get("/v1/ml-distributed/fit/jobs/m-shape")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.members.used").value(1))
+                .andExpect(jsonPath("$.members.expected").value(2))
+                .andExpect(jsonPath("$.members.missing[0]").value("B"))
+                .andExpect(jsonPath("$.members.servedBy.A").value("learner-1"))
+                .andExpect(jsonPath("$.members.list[1].learnerId").value("learner-2"))
+                .andExpect(jsonPath("$.members.list[1].phase").value("pending"));
+        mvc.perform(get("/v1/ml-distributed/learners")).andExpect(status().isOk())
+                .andExpect(jsonPath("$[0].held").isArray())
+                .andExpect(jsonPath("$[0].members").doesNotExist());
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.mlensemble.api.gather.ScatterGather;
+import org.mlensemble.api.membership.Members;
 import org.mlensemble.api.membership.Membership;
 import org.mlensemble.api.membership.ModelView;
 import org.mlensemble.api.system.ApiProblem;
@@ -218,7 +219,7 @@ public final class BrokerEnsemble implements Ensemble {
             return Aggregation.mean(preds);
         }
         Map<String, Double> errors = new LinkedHashMap<>();
-        for (MemberInfo m : model.members()) {
+        for (MemberInfo m : model.held()) {
             errors.put(m.learnerId(), m.holdoutRmse());
         }
         double[] rmse = replies.stream().mapToDouble(rep -> errors.getOrDefault(rep.learnerId(), Double.NaN)).toArray();

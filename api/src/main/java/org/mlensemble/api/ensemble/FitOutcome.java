@@ -2,6 +2,7 @@ package org.mlensemble.api.ensemble;
 
 import java.util.List;
 import java.util.Map;
+import org.mlensemble.api.membership.Members;
 
 /** The answer to a fit: the new model version, and what each learner made of it. */
 public record FitOutcome(String modelId, String dataset, String target, String algorithm, Map<String, Object> params,

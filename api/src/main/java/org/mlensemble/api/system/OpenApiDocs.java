@@ -41,7 +41,9 @@ class OpenApiDocs {
                         .description("A distributed ensemble of weak learners over RabbitMQ. Every answer says how "
                                 + "many members made it (members.used of members.expected) and which are missing. Members are "
                                 + "shards: replicas of a shard count once, and members.servedBy names the learner "
-                                + "that served each shard. Errors are application/problem+json (RFC 9457) whose type is "
+                                + "that served each shard. members has this one shape everywhere (predict, evaluate, "
+                                + "fit, fit jobs, the model listing, one model), with a list of per-learner detail "
+                                + "where an answer has it. Errors are application/problem+json (RFC 9457) whose type is "
                                 + "a URI urn:ml-ensemble:problem:<name>, listed in the README."))
                 // relative: whichever load balancer (:80, :81) or api instance served this document
                 .servers(List.of(new Server().url("/").description("the host that served this document: the main "
@@ -153,15 +155,17 @@ class OpenApiDocs {
                     + "\"elapsedMs\": 6}"),
             Map.entry("GET /v1/ml-distributed/models", "[{\"modelId\": \"m-20261126-072220-9a69f3\", \"dataset\": "
                     + "\"house_pricing\", \"target\": \"SalePrice\", \"algorithm\": \"linear\", \"seed\": 42, "
-                    + "\"createdAt\": \"2026-11-26T07:22:20.114Z\", \"members\": 4, \"liveMembers\": 4, \"holders\": [\"learner-1\", "
-                    + "\"learner-2\", \"learner-3\", \"learner-4\"], \"shards\": 4, \"liveShards\": 4, "
-                    + "\"pinned\": false}]"),
+                    + "\"createdAt\": \"2026-11-26T07:22:20.114Z\", \"members\": {\"used\": 3, \"expected\": 4, "
+                    + "\"missing\": [\"D\"], \"servedBy\": {}}, \"holders\": [\"learner-1\", \"learner-2\", "
+                    + "\"learner-3\", \"learner-4\"], \"liveHolders\": [\"learner-1\", \"learner-2\", "
+                    + "\"learner-3\"], \"pinned\": false}]"),
             Map.entry("GET /v1/ml-distributed/models/{modelId}", "{\"modelId\": \"m-20261126-072220-9a69f3\", "
                     + "\"dataset\": \"house_pricing\", \"target\": \"SalePrice\", \"algorithm\": \"linear\", "
                     + "\"seed\": 42, \"holders\": [\"learner-1\"], \"liveHolders\": [\"learner-1\"], \"shards\": "
                     + "{\"A\": {\"holders\": [\"learner-1\"], \"liveHolders\": [\"learner-1\"]}}, \"members\": "
+                    + "{\"used\": 1, \"expected\": 1, \"missing\": [], \"servedBy\": {}, \"list\": "
                     + "[{\"learnerId\": \"learner-1\", \"shard\": \"A\", \"rows\": 500, \"trainMs\": 891, "
-                    + "\"holdoutRmse\": null, \"provenance\": {\"tribuoVersion\": \"4.3.2\"}}], \"pinned\": true, "
+                    + "\"holdoutRmse\": null, \"provenance\": {\"tribuoVersion\": \"4.3.2\"}}]}, \"pinned\": true, "
                     + "\"columns\": [\"GrLivArea\", \"Id\", \"SalePrice\"]}"),
             Map.entry("DELETE /v1/ml-distributed/models/{modelId}", "{\"modelId\": \"m-20261126-072220-9a69f3\", "
                     + "\"action\": \"deleted\", \"learners\": [\"learner-1\", \"learner-2\", \"learner-3\"], "
@@ -173,13 +177,16 @@ class OpenApiDocs {
                     + "\"action\": \"unpinned\", \"learners\": [\"learner-1\", \"learner-2\", \"learner-3\", "
                     + "\"learner-4\"], \"pending\": [], \"elapsedMs\": 9}"),
             Map.entry("GET /v1/ml-distributed/learners", "[{\"learnerId\": \"learner-1\", \"shard\": \"A\", "
-                    + "\"alive\": true, \"members\": [], \"training\": [], \"loadFailures\": 0, \"pinned\": [], "
+                    + "\"alive\": true, \"held\": [], \"training\": [], \"loadFailures\": 0, \"pinned\": [], "
                     + "\"removed\": [{\"modelId\": \"m-20261126-072220-9a69f3\", \"cause\": \"retention-count\", "
                     + "\"removedAt\": \"2026-11-26T09:12:40.007Z\"}]}]"),
             Map.entry("GET /v1/ml-distributed/fit/jobs/{modelId}", "{\"modelId\": \"m-20261126-072220-9a69f3\", "
                     + "\"state\": \"running\", \"trained\": 2, \"failed\": 0, \"percent\": 65, \"members\": "
-                    + "[{\"learnerId\": \"learner-1\", \"shard\": \"A\", \"alive\": true, \"phase\": \"trained\", "
-                    + "\"percent\": 100}], \"shards\": 4, \"trainedShards\": 2}"),
+                    + "{\"used\": 2, \"expected\": 4, \"missing\": [\"C\", \"D\"], \"servedBy\": {\"A\": "
+                    + "\"learner-1\", \"B\": \"learner-2\"}, \"list\": [{\"learnerId\": \"learner-1\", "
+                    + "\"shard\": \"A\", \"alive\": true, \"phase\": \"trained\", \"percent\": 100}, "
+                    + "{\"learnerId\": \"learner-3\", \"shard\": \"C\", \"alive\": true, \"phase\": "
+                    + "\"training\", \"percent\": 40}]}}"),
             Map.entry("GET /v1/ml-distributed/ping", "{\"status\": \"ok\"}"));
 
     /** Request bodies' examples, by operation. */
