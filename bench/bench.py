@@ -669,7 +669,7 @@ class Bench:
                                    headers=self.key_headers)
                     if s == 200:
                         now = time.monotonic()
-                        for m in json.loads(body).get("members", []):
+                        for m in json.loads(body).get("members", {}).get("list", []):
                             phases.setdefault(m["learnerId"], {}).setdefault(m["phase"], now)
                 except (StepFailed, ValueError):
                     pass

@@ -135,8 +135,7 @@ final class StatusCommand extends ApiCommand {
 
     private static String model(JsonNode m) {
         return Json.text(m, "modelId") + ", " + m.path("algorithm").asString("?") + ", " + Json.time(Json.longValue(m,
-                "createdAt", 0)) + ", " + m.path("liveMembers").asLong(0) + " of " + m.path("members").asLong(0)
-                + " members live";
+                "createdAt", 0)) + ", " + Json.members(m.get("members")) + " members live";
     }
 
     private static boolean allAlive(JsonNode learners) {
@@ -152,7 +151,7 @@ final class StatusCommand extends ApiCommand {
     }
 
     private static boolean complete(JsonNode latest) {
-        return latest == null || latest.path("liveMembers").asLong(0) >= latest.path("members").asLong(0);
+        return latest == null || !Json.degraded(latest.get("members"));
     }
 
     private static String json(List<Probe> probes, JsonNode learners, JsonNode latest, String problem) {

@@ -196,7 +196,7 @@ class BrokerForgeryTest extends ClusterTest {
     }
 
     private static List<String> heldBy(String api, String learner) {
-        return Api.learner(api, learner).map(l -> l.get("members").findValuesAsString("modelId")).orElseThrow()
+        return Api.learner(api, learner).map(l -> l.get("held").findValuesAsString("modelId")).orElseThrow()
                 .stream().sorted().toList();
     }
 
