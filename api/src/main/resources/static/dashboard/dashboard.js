@@ -51,7 +51,7 @@
     body.replaceChildren(...learners.map(l => row([
       l.learnerId, l.shard,
       el('span', { class: l.alive ? 'alive' : 'dead' }, l.alive ? 'alive' : 'down'),
-      String(l.members.length),
+      String(l.held.length),
       l.training.filter(t => t.percent < 100).map(t => t.modelId + ' ' + t.phase + ' ' + t.percent + '%').join(', ') || '—',
       ago(l.lastSeen)
     ], { 'data-learner': l.learnerId, 'data-alive': String(l.alive) })));
@@ -71,11 +71,11 @@
         button('delete', 'delete', m.modelId)].forEach(b => actions.appendChild(b));
       return row([
         m.modelId, m.algorithm, m.dataset + ' → ' + m.target, String(m.seed),
-        m.members + ' (' + m.liveMembers + ')', (m.createdAt || '').replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+        m.members.used + ' of ' + m.members.expected + (m.members.missing.length ? ' (missing ' + m.members.missing.join(', ') + ')' : ''), (m.createdAt || '').replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
         m.pinned ? 'pinned' : '', actions
       ], { 'data-model': m.modelId, 'data-pinned': String(!!m.pinned) });
     }));
-    latestModel = (models.find(m => m.liveMembers > 0) || {}).modelId || null;
+    latestModel = (models.find(m => m.members.used > 0) || {}).modelId || null;
     return models.length ? 'latest model ' + models[0].modelId : 'no model yet: POST ' + base + '/fit';
   }
 
