@@ -213,6 +213,8 @@ class Bench:
         self.url = a.url.rstrip("/") if a.url else f"http://127.0.0.1:{self.lb_port}"
         self.api1 = f"http://127.0.0.1:{self.env.get('ML_API_1_PORT', '27001')}"
         self.api2 = f"http://127.0.0.1:{self.env.get('ML_API_2_PORT', '27002')}"
+        # actuator answers on each process's port + this (bin/mlcluster's ML_MANAGEMENT_PORT_OFFSET)
+        self.mgmt_offset = int(self.env.get("ML_MANAGEMENT_PORT_OFFSET", "1000"))
         self.failed = []
         self.probe = None
         self.R = {
@@ -766,8 +768,9 @@ class Bench:
         if not self.own_cluster:
             return total
         for api in (self.api1, self.api2):
+            host, port = api.rsplit(":", 1)
             try:
-                s, text = http("GET", f"{api}/actuator/prometheus", timeout=5, headers=self.key_headers)
+                s, text = http("GET", f"{host}:{int(port) + self.mgmt_offset}/actuator/prometheus", timeout=5)
             except StepFailed:
                 continue
             if s != 200:
@@ -1117,6 +1120,8 @@ class Bench:
     def probe_args(self, kind, name, port, model_dir=None):
         e = self.env
         args = [f"--server.port={port}", f"--server.address={e.get('ML_BIND_ADDRESS', '127.0.0.1')}",
+                f"--management.server.port={port + self.mgmt_offset}",
+                f"--management.server.address={e.get('ML_BIND_ADDRESS', '127.0.0.1')}",
                 f"--ml.prefix={e.get('ML_PREFIX', 'ml')}",
                 f"--spring.rabbitmq.host={e.get('ML_RABBIT_HOST', '127.0.0.1')}",
                 f"--spring.rabbitmq.port={e.get('ML_RABBIT_PORT', '5672')}",
@@ -1239,7 +1244,8 @@ class Bench:
             now = time.monotonic()
             if healthy is None:
                 try:
-                    s, b = http("GET", f"http://127.0.0.1:{port}/actuator/health/readiness", timeout=2)
+                    s, b = http("GET", f"http://127.0.0.1:{port + self.mgmt_offset}/actuator/health/readiness",
+                                timeout=2)
                     if s == 200 and '"UP"' in b:
                         healthy = now - t0
                 except StepFailed:

@@ -23,7 +23,8 @@ import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.ResultActions;
 
 /** The HTTP contract: the seed's shapes, options, limits and problem details, without a broker. */
-@WebMvcTest(properties = {"ml.api.max-rows=3", "ml.api.max-body-bytes=2048"})
+@WebMvcTest(properties = {"ml.api.max-rows=3", "ml.api.max-body-bytes=2048",
+        "ml.api.stats.management-url=http://127.0.0.1:1"})
 @Import(WebSliceConfig.class)
 class HttpContractTest {
 
@@ -255,5 +256,18 @@ class HttpContractTest {
         mvc.perform(get("/v1/ml-distributed/learners")).andExpect(status().isOk())
                 .andExpect(jsonPath("$[0].held").isArray())
                 .andExpect(jsonPath("$[0].members").doesNotExist());
+    }
+
+    @Test
+    void statsAnswerThisInstancesSamplesAndTheBrokerItsStateEvenWhenItsManagementApiIsDown() throws Exception {
+        mvc.perform(get("/v1/ml-distributed/stats")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.instance").isString())
+                .andExpect(jsonPath("$.intervalSeconds").value(5.0))
+                .andExpect(jsonPath("$.samples").isArray());
+        mvc.perform(get("/v1/ml-distributed/broker")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.reachable").value(false))
+                .andExpect(jsonPath("$.problem").value(containsString("http://127.0.0.1:1")))
+                .andExpect(jsonPath("$.queues").isEmpty())
+                .andExpect(content().string(org.hamcrest.Matchers.not(containsString("guest"))));
     }
 }

@@ -51,7 +51,7 @@ class BrokerRestartTest extends ClusterTest {
             await("both api instances report the broker down").atMost(Duration.ofSeconds(20))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> E2eCluster.APIS.stream().allMatch(a ->
-                            Http.get(cluster.api(a) + "/actuator/health/readiness").status() == 503));
+                            Http.get(cluster.apiManagement(a) + "/actuator/health/readiness").status() == 503));
             await("a request failed fast during the outage").atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> load.samples().stream().anyMatch(s -> s.reply().status() == 503

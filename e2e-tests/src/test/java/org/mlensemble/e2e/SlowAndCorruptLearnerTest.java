@@ -146,7 +146,7 @@ class SlowAndCorruptLearnerTest extends ClusterTest {
     private double lateReplies() {
         double sum = 0;
         for (String api : E2eCluster.APIS) {
-            sum += Api.metric(cluster.api(api), "ml_api_replies_late_total");
+            sum += Api.metric(cluster.apiManagement(api), "ml_api_replies_late_total");
         }
         return sum;
     }

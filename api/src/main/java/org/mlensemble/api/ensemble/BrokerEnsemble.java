@@ -320,6 +320,12 @@ public final class BrokerEnsemble implements Ensemble {
         meters.timer("ml.api.gather", "job", type.wireName()).record(Duration.ofMillis(clock.millis() - startedMs));
         meters.summary("ml.api.members.used", "job", type.wireName()).record(r.used());
         meters.summary("ml.api.members.expected", "job", type.wireName()).record(r.expected());
+        // a learner awaited that never answered (or was lost on the way): the dashboard's missing replies
+        r.outcomes().forEach((learner, outcome) -> {
+            if (Gather.NO_REPLY.equals(outcome) || Gather.LOST.equals(outcome)) {
+                meters.counter("ml.api.learner.replies.missing", "learner", learner).increment();
+            }
+        });
     }
 
     private static Map<String, String> missingShards(GatherResult r) {

@@ -54,6 +54,7 @@ class OpenApiDocs {
                         tag("models", "model versions: list, show, delete, pin"),
                         tag("learners", "the learners as presence shows them"),
                         tag("datasets", "upload, list, show and delete datasets"),
+                        tag("operations", "what the dashboard plots: request rate, latency, replies, broker queues"),
                         tag("system", "sign-in for the dashboard and the broker-free ping")))
                 .components(new Components()
                         .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
@@ -187,7 +188,16 @@ class OpenApiDocs {
                     + "\"shard\": \"A\", \"alive\": true, \"phase\": \"trained\", \"percent\": 100}, "
                     + "{\"learnerId\": \"learner-3\", \"shard\": \"C\", \"alive\": true, \"phase\": "
                     + "\"training\", \"percent\": 40}]}}"),
-            Map.entry("GET /v1/ml-distributed/ping", "{\"status\": \"ok\"}"));
+            Map.entry("GET /v1/ml-distributed/ping", "{\"status\": \"ok\"}"),
+            Map.entry("GET /v1/ml-distributed/stats", "{\"instance\": \"api-1\", \"intervalSeconds\": 5.0, "
+                    + "\"samples\": [{\"at\": \"2026-12-01T12:00:05Z\", \"requestsPerSecond\": 41.2, \"p50Ms\": "
+                    + "6.1, \"p99Ms\": 38.5, \"lateReplies\": {\"learner-4\": 2}, \"missingReplies\": "
+                    + "{\"learner-4\": 1}}]}"),
+            Map.entry("GET /v1/ml-distributed/broker", "{\"at\": \"2026-12-01T12:00:05Z\", \"reachable\": true, "
+                    + "\"problem\": null, \"vhost\": \"ml\", \"node\": \"rabbit@host\", \"version\": \"3.13.7\", "
+                    + "\"queues\": [{\"name\": \"ml.learner.learner-1\", \"type\": \"classic\", \"messages\": 3, "
+                    + "\"ready\": 2, \"unacknowledged\": 1, \"consumers\": 4}], \"connections\": [{\"name\": "
+                    + "\"api-1 scatter-gather\", \"user\": \"ml-api\", \"state\": \"running\"}]}"));
 
     /** Request bodies' examples, by operation. */
     private static final Map<String, Map<String, String>> REQUESTS = Map.of(
@@ -330,6 +340,10 @@ class OpenApiDocs {
             Map.entry("DELETE /v1/ml-distributed/models/{modelId}/pin", "Unpin a model version"),
             Map.entry("GET /v1/ml-distributed/learners", "Every learner heard from, alive or not"),
             Map.entry("GET /v1/ml-distributed/ping", "A broker-free answer: the HTTP floor of the benchmarks"),
+            Map.entry("GET /v1/ml-distributed/stats", "This api instance's requests/s, p50/p99 latency and late or"
+                    + " missing replies per learner, sampled every 5 s over the last 10 minutes"),
+            Map.entry("GET /v1/ml-distributed/broker", "The broker's queues with their depths and its connections,"
+                    + " from its management API (reachable: false and why when it cannot be asked)"),
             Map.entry("GET /v1/ml-distributed/datasets", "Datasets the learners hold"),
             Map.entry("GET /v1/ml-distributed/datasets/{name}", "One dataset: shards, rows, checksums, holders"),
             Map.entry("POST /v1/ml-distributed/datasets/{name}", "Upload a CSV, split into the test set and shards"),
@@ -343,6 +357,7 @@ class OpenApiDocs {
         String first = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
         return switch (first) {
             case "fit", "predict", "evaluate", "models", "learners", "datasets" -> first;
+            case "stats", "broker" -> "operations";
             default -> "system";
         };
     }

@@ -88,7 +88,7 @@ class RequestMetricsFilter extends OncePerRequestFilter {
             return "model";
         }
         return switch (rest) {
-            case "fit", "predict", "evaluate", "models", "learners", "ping" -> rest;
+            case "fit", "predict", "evaluate", "models", "learners", "ping", "stats", "broker" -> rest;
             default -> "other";
         };
     }

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.mlensemble.api.ApiApplication;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 
 /**
  * What Prometheus scrapes from a fresh api, before any request: every documented metric, at 0,
@@ -34,7 +34,8 @@ class MetricsContractTest {
             "ml_api_learners_live", "ml_api_broker_unavailable_total", "ml_api_client_disconnects_total",
             "ml_api_models_changes_total");
 
-    @LocalServerPort
+    /** Actuator answers on the management port, never on the public one. */
+    @LocalManagementPort
     int port;
 
     @Test

@@ -70,6 +70,11 @@ public final class Gather {
     private final Set<String> shards = new TreeSet<>();
     private final Set<String> awaited;
     private final Set<String> live;
+    /** The outcome of a learner awaited until the deadline that never answered. */
+    public static final String NO_REPLY = "no reply before the deadline";
+    /** The outcome of a learner that presence lost while it was awaited. */
+    public static final String LOST = "lost during the request (no heartbeat)";
+
     private final Set<String> lost = new LinkedHashSet<>();
     private final Map<String, JobReply> replies = new LinkedHashMap<>();
     private final Map<String, JobReply> winners = new TreeMap<>();
@@ -258,14 +263,14 @@ public final class Gather {
             return hedged.contains(learner) ? "ok, not used: shard " + shardOf.get(learner) + " had answered" : "ok";
         }
         if (lost.contains(learner)) {
-            return "lost during the request (no heartbeat)";
+            return LOST;
         }
         if (awaited.contains(learner)) {
             String shard = shardOf.get(learner);
             if (mode == Mode.FIRST_PER_SHARD && shard != null && winners.containsKey(shard)) {
                 return "not needed: shard " + shard + " had answered";
             }
-            return "no reply before the deadline";
+            return NO_REPLY;
         }
         return "not alive";
     }
