@@ -162,13 +162,14 @@
   }
 
   // lines: [{label, color, dash, points: [[epochMs, value], ...]}]
-  function lineChart(id, lines) {
+  function lineChart(id, lines, empty) {
     const svg = document.getElementById(id);
     svg.replaceChildren();
     const W = 420, H = 200, left = 40, right = 8, top = 18, bottom = 22;
     const all = lines.flatMap(l => l.points);
     if (!all.length) {
-      svg.appendChild(svgEl('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty' }, 'no samples yet'));
+      svg.appendChild(svgEl('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty' },
+        empty || 'no samples yet'));
       return;
     }
     const t0 = Math.min(...all.map(p => p[0])), t1 = Math.max(...all.map(p => p[0]));
@@ -225,7 +226,8 @@
     lineChart('chart-rate', [{ label: 'requests/s', color: COLORS[0], points: sorted(rate) }]);
     lineChart('chart-latency', latency);
     lineChart('chart-replies', [...replies.keys()].sort().map((learner, k) =>
-      ({ label: learner, color: COLORS[k % COLORS.length], points: sorted(replies.get(learner)) })));
+      ({ label: learner, color: COLORS[k % COLORS.length], points: sorted(replies.get(learner)) })),
+      rate.size ? 'no late or missing reply in these samples' : 'no samples yet');
   }
 
   function renderState(broker) {
