@@ -42,6 +42,24 @@ class BrokerRestartTest extends ClusterTest {
         long stoppedAtLoadMs;
         long startedAtLoadMs;
         Map<String, Integer> connectionsBefore = cluster.broker.connections();
+        E2eCluster.log("connections at rest: %s", connectionsBefore);
+        if (!connectionsBefore.isEmpty()) {
+            // what rabbitmq/README.md says the Connections tab shows at rest: one per learner, two per api
+            Map<String, Integer> services = new java.util.TreeMap<>();
+            connectionsBefore.forEach((userAndName, n) -> {
+                String name = userAndName.substring(userAndName.indexOf('/') + 1);
+                if (name.startsWith("learner-") || name.startsWith("api-")) {
+                    services.merge(name, n, Integer::sum);
+                }
+            });
+            Map<String, Integer> expected = new java.util.TreeMap<>();
+            E2eCluster.LEARNERS.forEach(l -> expected.put(l, 1));
+            E2eCluster.APIS.forEach(a -> {
+                expected.put(a + " presence", 1);
+                expected.put(a + " scatter-gather", 1);
+            });
+            org.assertj.core.api.Assertions.assertThat(services).as("connections at rest").isEqualTo(expected);
+        }
         try {
             await("the load runs").atMost(Duration.ofSeconds(10)).until(() -> load.completed() >= 20);
             long t0 = System.nanoTime();
