@@ -19,12 +19,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Command(name = "status", description = "reachability of each load balancer, live learners, latest model",
         customSynopsis = "mlctl status [--strict] [--json]",
-        footer = {"", "Probes GET /actuator/health through each load balancer URL separately (no",
+        footer = {"", "Probes GET /readyz (the api's readiness) through each load balancer URL separately (no",
             "failover), then shows the learners (alive of known) and the latest model.", "",
             "Exit code 0 when at least one load balancer answers, 4 when none does."})
 final class StatusCommand extends ApiCommand {
 
-    static final String HEALTH = "/actuator/health";
+    static final String HEALTH = "/readyz";
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     /** What probing one load balancer found. */

@@ -109,7 +109,7 @@ class CommandsTest extends FakeApiTest {
     @Test
     void statusProbesEachLoadBalancerAndSummarisesTheCluster() throws Exception {
         String dead = TestServer.deadUrl();
-        server.on("/actuator/health", r -> new TestServer.Reply(200, "application/json", "{\"status\":\"UP\"}",
+        server.on("/readyz", r -> new TestServer.Reply(200, "application/json", "{\"status\":\"UP\"}",
                 Map.of("X-ML-LB", "lb-main", "X-ML-Upstream", "127.0.0.1:9001")));
         server.on("/v1/ml-distributed/learners", r -> TestServer.json(200,
                 "[{\"learnerId\":\"learner-1\",\"alive\":true},{\"learnerId\":\"learner-2\",\"alive\":false}]"));
