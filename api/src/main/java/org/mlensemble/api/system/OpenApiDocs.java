@@ -253,7 +253,26 @@ class OpenApiDocs {
             }
             api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) ->
                     describe(method.name() + " " + path, path, op)));
+            // actuator's probes on the public port (the rest of actuator is on the management port)
+            api.getPaths().addPathItem("/readyz", probe("Readiness of this api instance: broker connected and"
+                    + " presence heard; what the load balancers' /actuator/health returns"));
+            api.getPaths().addPathItem("/livez", probe("Liveness of this api instance"));
         };
+    }
+
+    /** A probe: open without a key, {"status": "UP"} with 200, or the same shape with "DOWN" and 503. */
+    private static PathItem probe(String summary) {
+        Schema<?> status = new ObjectSchema().addProperty("status", new StringSchema()._enum(List.of("UP", "DOWN")));
+        Operation op = new Operation().summary(summary).tags(List.of("system")).security(List.of())
+                .responses(new io.swagger.v3.oas.models.responses.ApiResponses()
+                        .addApiResponse("200", new ApiResponse().description("UP").content(new Content()
+                                .addMediaType(JSON, new MediaType().schema(status)
+                                        .example(Map.of("status", "UP")))))
+                        .addApiResponse("503", new ApiResponse().description("DOWN, as {\"status\": \"DOWN\"} "
+                                + "(not a problem: orchestrators read the status)").content(new Content()
+                                .addMediaType("application/vnd.spring-boot.actuator.v3+json", new MediaType()
+                                        .schema(status).example(Map.of("status", "DOWN"))))));
+        return new PathItem().get(op);
     }
 
     private static void describe(String key, String path, Operation op) {
