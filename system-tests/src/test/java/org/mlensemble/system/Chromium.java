@@ -45,7 +45,7 @@ final class Chromium implements AutoCloseable {
         this.socket = socket;
     }
 
-    static Chromium start(Path binary, int width, int height) throws IOException, InterruptedException {
+    static Chromium start(Path binary, int width, int height) throws Exception {
         Path profile = Files.createTempDirectory("chromium-profile");
         Process p = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
