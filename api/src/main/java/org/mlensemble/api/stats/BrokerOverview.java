@@ -82,7 +82,7 @@ public class BrokerOverview {
     }
 
     private Overview ask() {
-        String at = clock.instant().toString();
+        String at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
         String v = URLEncoder.encode(vhost, StandardCharsets.UTF_8);
         try {
             JsonNode overview = get("/api/overview");
