@@ -172,9 +172,10 @@
         empty || 'no samples yet'));
       return;
     }
-    const t0 = Math.min(...all.map(p => p[0])), t1 = Math.max(...all.map(p => p[0]));
+    let t0 = Math.min(...all.map(p => p[0])), t1 = Math.max(...all.map(p => p[0]));
+    if (t1 === t0) { t0 -= 5000; t1 += 5000; } // one sample: a window around it, so the ticks spread
     const vmax = Math.max(...all.map(p => p[1]), 0) * 1.1 || 1;
-    const x = t => left + (t1 === t0 ? 0.5 : (t - t0) / (t1 - t0)) * (W - left - right);
+    const x = t => left + (t - t0) / (t1 - t0) * (W - left - right);
     const y = v => H - bottom - v / vmax * (H - top - bottom);
     svg.appendChild(svgEl('line', { x1: left, y1: H - bottom, x2: W - right, y2: H - bottom, class: 'axis' }));
     svg.appendChild(svgEl('line', { x1: left, y1: top, x2: left, y2: H - bottom, class: 'axis' }));
@@ -191,6 +192,9 @@
       const path = svgEl('path', { d, class: 'series', stroke: l.color, 'data-series': l.label });
       if (l.dash) path.setAttribute('stroke-dasharray', '4 3');
       svg.appendChild(path);
+      if (l.points.length === 1) { // a path of one point draws nothing
+        svg.appendChild(svgEl('circle', { cx: x(l.points[0][0]), cy: y(l.points[0][1]), r: 2.5, fill: l.color }));
+      }
       svg.appendChild(svgEl('text', { x: left + 4 + (i % 4) * 92, y: 10 + Math.floor(i / 4) * 9, fill: l.color,
         class: 'legend' }, l.label));
     });
