@@ -4,15 +4,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.mlensemble.api.ensemble.Ensemble;
+import org.mlensemble.api.ensemble.EnsembleUnavailableException;
 import org.mlensemble.api.ensemble.EvaluateCommand;
 import org.mlensemble.api.ensemble.EvaluateOutcome;
 import org.mlensemble.api.ensemble.FitCommand;
 import org.mlensemble.api.ensemble.FitOutcome;
 import org.mlensemble.api.membership.Members;
 import org.mlensemble.api.ensemble.ModelChange;
+import org.mlensemble.api.ensemble.ModelRemovedException;
+import org.mlensemble.api.ensemble.NoModelException;
 import org.mlensemble.api.ensemble.PredictCommand;
 import org.mlensemble.api.ensemble.PredictOutcome;
-import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.common.messaging.ModelRemoval;
 
 /**
@@ -36,7 +38,7 @@ public class FakeEnsemble implements Ensemble {
     public CompletableFuture<PredictOutcome> predict(PredictCommand c) {
         lastCommand = c;
         if (!trained) {
-            throw ApiProblem.noModel();
+            throw new NoModelException();
         }
         double[] out = new double[c.rows()];
         c.columns().values().forEach(values -> {
@@ -53,7 +55,7 @@ public class FakeEnsemble implements Ensemble {
     @Override
     public CompletableFuture<EvaluateOutcome> evaluate(EvaluateCommand c) {
         lastCommand = c;
-        return CompletableFuture.failedFuture(ApiProblem.unavailable("no member answered before the deadline"));
+        return CompletableFuture.failedFuture(new EnsembleUnavailableException("no member answered before the deadline"));
     }
 
     /** Model {@code m-gone} was deleted at 2026-12-01T05:00:00Z; any other is held by learner-1 and learner-2. */
@@ -71,7 +73,7 @@ public class FakeEnsemble implements Ensemble {
 
     private static CompletableFuture<ModelChange> change(String modelId, String action) {
         if ("m-gone".equals(modelId)) {
-            throw ApiProblem.removedModel(new ModelRemoval(modelId, ModelRemoval.DELETED,
+            throw new ModelRemovedException(new ModelRemoval(modelId, ModelRemoval.DELETED,
                     java.time.Instant.parse("2026-12-01T05:00:00Z").toEpochMilli()));
         }
         return CompletableFuture.completedFuture(new ModelChange(modelId, action, List.of("learner-1", "learner-2"),

@@ -9,6 +9,7 @@ import org.mlensemble.api.stats.StatsProperties;
 import org.mlensemble.api.system.ApiKeys;
 import org.mlensemble.api.system.ApiProperties;
 import org.mlensemble.api.system.Deadlines;
+import org.mlensemble.api.system.ObservedSlice;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -17,7 +18,7 @@ import org.springframework.context.annotation.Import;
 /** What an HTTP slice test needs beside the controllers: the properties, and an in-memory ensemble. */
 @TestConfiguration
 @EnableConfigurationProperties({ApiProperties.class, StatsProperties.class})
-@Import({Deadlines.class, ApiKeys.class, RequestStats.class, BrokerOverview.class})
+@Import({Deadlines.class, ApiKeys.class, ObservedSlice.class, RequestStats.class, BrokerOverview.class})
 public class WebSliceConfig {
 
     @Bean

@@ -29,12 +29,7 @@ final class EvaluateCommand extends ApiCommand {
             body.put("modelId", gather.modelId);
         }
         long deadline = gather.deadlineOr(RequestDefaults.EVALUATE_DEADLINE_MS);
-        if (gather.deadlineMs != null) {
-            body.put("deadlineMs", deadline);
-        }
-        if (gather.quorum() != null) {
-            body.put("quorum", gather.quorum().intValue());
-        }
+        gather.putInto(body);
         if (gather.weighted) {
             body.put("weighted", true);
         }

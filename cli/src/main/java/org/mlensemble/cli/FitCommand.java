@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.mlensemble.common.learning.RequestDefaults;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -73,12 +74,21 @@ final class FitCommand extends ApiCommand {
     @Option(names = "--weighted", description = "weight members by their error on a held-out slice")
     boolean weighted;
 
-    @Option(names = "--deadline-ms", paramLabel = "MS",
-            description = "how long to wait for the members [" + RequestDefaults.FIT_DEADLINE_MS + "]")
-    Long deadlineMs;
+    /** The fit's deadline, quorum and strictness. */
+    static final class FitOptions extends MemberOptions {
 
-    @Option(names = "--quorum", paramLabel = "N", description = "fewest trained members that make a model [1]")
-    Long quorum;
+        @Option(names = "--deadline-ms", paramLabel = "MS",
+                description = "how long to wait for the members [" + RequestDefaults.FIT_DEADLINE_MS + "]")
+        Long deadlineMs;
+
+        @Override
+        Long deadlineMs() {
+            return deadlineMs;
+        }
+    }
+
+    @Mixin
+    FitOptions members;
 
     @Option(names = "--idempotency-key", paramLabel = "KEY", description = {
         "re-running with the same key returns the same model instead of training again [a new model id]"})
@@ -90,16 +100,13 @@ final class FitCommand extends ApiCommand {
     @Option(names = "--no-wait", description = "print the model id and return at once (async)")
     boolean noWait;
 
-    @Option(names = "--strict", description = "exit 5 when some member did not train")
-    boolean strict;
-
     @Override
     int run(Session s) throws ApiClient.Unreachable {
         if (sync && noWait) {
             throw CliError.usage("--sync and --no-wait contradict each other");
         }
         ObjectNode body = body();
-        long deadlineMs = body.has("deadlineMs") ? body.get("deadlineMs").asLong(0) : RequestDefaults.FIT_DEADLINE_MS;
+        long deadlineMs = members.deadlineOr(RequestDefaults.FIT_DEADLINE_MS);
         String key = idempotencyKey;
         if (key == null) {
             key = newModelId();
@@ -151,7 +158,7 @@ final class FitCommand extends ApiCommand {
     /** Exit code of a followed fit: below the quorum is a failed fit, below complete is degraded. */
     private int verdict(Session s, String modelId, JsonNode status, boolean finished) {
         long trained = Json.longValue(status, "trained", 0);
-        long q = quorum == null ? 1 : quorum;
+        long q = members.quorum() == null ? 1 : members.quorum();
         if (!finished) {
             s.err().println("mlctl: fit " + modelId + " was not done when mlctl stopped following it ("
                     + JobWatch.summary(status) + "); see mlctl job " + modelId);
@@ -161,7 +168,7 @@ final class FitCommand extends ApiCommand {
                     + " members trained, quorum is " + q + "; see the reasons above");
         }
         if (trained < JobWatch.total(status)) {
-            return strict ? Exit.DEGRADED : Exit.OK;
+            return members.strict ? Exit.DEGRADED : Exit.OK;
         }
         return Exit.OK;
     }
@@ -183,7 +190,7 @@ final class FitCommand extends ApiCommand {
             }
             s.out().print(t.render());
         }
-        return Json.degraded(answer.get("members")) && strict ? Exit.DEGRADED : Exit.OK;
+        return members.exitCode(answer);
     }
 
     /** The request body from the options; absent options are left out so the api's defaults apply. */
@@ -212,12 +219,7 @@ final class FitCommand extends ApiCommand {
         if (weighted) {
             b.put("weighted", true);
         }
-        if (positive(deadlineMs, "--deadline-ms") != null) {
-            b.put("deadlineMs", deadlineMs);
-        }
-        if (positive(quorum, "--quorum") != null) {
-            b.put("quorum", quorum.intValue());
-        }
+        members.putInto(b);
         return b;
     }
 

@@ -61,8 +61,7 @@ class DatasetController {
 
     @GetMapping("/datasets/{name}")
     DatasetView show(@PathVariable String name) {
-        return datasets.find(name).orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "Unknown dataset",
-                "No known learner holds dataset '" + name + "'; GET /v1/ml-distributed/datasets lists them."));
+        return datasets.find(name).orElseThrow(() -> new UnknownDatasetException(name));
     }
 
     @DeleteMapping("/datasets/{name}")

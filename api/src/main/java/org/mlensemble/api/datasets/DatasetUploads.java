@@ -24,10 +24,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.mlensemble.api.gather.ScatterGather;
 import org.mlensemble.api.membership.LearnerView;
 import org.mlensemble.api.membership.Membership;
-import org.mlensemble.api.system.ApiProblem;
+import org.mlensemble.api.ensemble.EnsembleUnavailableException;
+import org.mlensemble.api.ensemble.InvalidRequestException;
 import org.mlensemble.api.system.ApiProperties;
 import org.mlensemble.common.gather.Gather;
 import org.mlensemble.common.gather.GatherResult;
+import org.mlensemble.common.gather.Outcome;
 import org.mlensemble.common.messaging.DatasetInfo;
 import org.mlensemble.common.messaging.DatasetPart;
 import org.mlensemble.common.messaging.DeleteDatasetJob;
@@ -41,7 +43,6 @@ import org.mlensemble.common.table.CsvReader;
 import org.mlensemble.common.table.CsvWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 
 /**
  * Uploads and deletes datasets. An upload is spooled and checked ({@link UploadSpool}), split
@@ -87,17 +88,17 @@ final class DatasetUploads implements Datasets {
     /** Checks the parameters before the body is read, so that a bad request costs no upload. */
     public static void checkParameters(String name, String target, double testFraction, Integer shards) {
         if (!Names.isSafeName(name)) {
-            throw ApiProblem.badRequest("the dataset name must be 1-64 letters, digits, '_', '-' or '.', start with a"
+            throw new InvalidRequestException("the dataset name must be 1-64 letters, digits, '_', '-' or '.', start with a"
                     + " letter or digit and hold no '..', got '" + name + "'");
         }
         if (target == null || target.isBlank()) {
-            throw ApiProblem.badRequest("the query parameter 'target' must name the column to predict");
+            throw new InvalidRequestException("the query parameter 'target' must name the column to predict");
         }
         if (!(testFraction > 0 && testFraction < 1)) {
-            throw ApiProblem.badRequest("testFraction must be between 0 and 1 (exclusive), got " + testFraction);
+            throw new InvalidRequestException("testFraction must be between 0 and 1 (exclusive), got " + testFraction);
         }
         if (shards != null && (shards < 1 || shards > DatasetSplit.MAX_SHARDS)) {
-            throw ApiProblem.badRequest("shards must be between 1 and " + DatasetSplit.MAX_SHARDS + ", got " + shards);
+            throw new InvalidRequestException("shards must be between 1 and " + DatasetSplit.MAX_SHARDS + ", got " + shards);
         }
     }
 
@@ -116,11 +117,10 @@ final class DatasetUploads implements Datasets {
         checkParameters(c.name(), c.target(), c.testFraction(), c.shards());
         int shards = c.shards() != null ? c.shards() : liveLetters().size();
         if (shards == 0) {
-            throw ApiProblem.unavailable("no learner alive: nobody could store the dataset");
+            throw new EnsembleUnavailableException("no learner alive: nobody could store the dataset");
         }
         if (!inProgress.add(c.name())) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Upload in progress",
-                    "dataset '" + c.name() + "' is being uploaded through this instance already");
+            throw new UploadInProgressException(c.name());
         }
         CompletableFuture<UploadOutcome> stored;
         try {
@@ -146,7 +146,7 @@ final class DatasetUploads implements Datasets {
             DatasetSplit split = checkSizes(spooled, c.testFraction(), shards, c.seed());
             List<String> missing = lettersWithoutLearner(shards);
             if (!missing.isEmpty()) {
-                throw ApiProblem.unavailable("no live learner holds shard(s) " + String.join(", ", missing)
+                throw new EnsembleUnavailableException("no live learner holds shard(s) " + String.join(", ", missing)
                         + " of the " + shards + " requested; start learners for them or ask for fewer shards");
             }
             List<String> partNames = partNames(shards);
@@ -155,7 +155,7 @@ final class DatasetUploads implements Datasets {
         } catch (IOException e) {
             streams.delete(streamNames);
             meters.counter("ml.api.datasets.uploads", "outcome", "broker").increment();
-            throw ApiProblem.unavailable("the dataset could not be carried over the broker (" + e.getMessage()
+            throw new EnsembleUnavailableException("the dataset could not be carried over the broker (" + e.getMessage()
                     + "); nothing was stored, retry shortly");
         } catch (RuntimeException e) {
             streams.delete(streamNames);
@@ -176,7 +176,7 @@ final class DatasetUploads implements Datasets {
                     streamedAt + lifetime, true);
         } catch (ScatterGather.BrokerUnavailableException e) {
             streams.delete(streamNames);
-            throw ApiProblem.unavailable("The message broker is unreachable (" + e.getMessage() + "); nothing was"
+            throw new EnsembleUnavailableException("The message broker is unreachable (" + e.getMessage() + "); nothing was"
                     + " stored, retry shortly.");
         }
         log.info("dataset {} upload {}: {} rows spooled in {} ms, {} parts streamed in {} ms", c.name(), uploadId,
@@ -200,12 +200,11 @@ final class DatasetUploads implements Datasets {
     @Override
     public CompletableFuture<DeleteOutcome> delete(String name) {
         if (!Names.isSafeName(name)) {
-            throw ApiProblem.badRequest("the dataset name must be 1-64 letters, digits, '_', '-' or '.', got '"
+            throw new InvalidRequestException("the dataset name must be 1-64 letters, digits, '_', '-' or '.', got '"
                     + name + "'");
         }
         if (catalog.find(name).isEmpty()) {
-            throw new ApiProblem(HttpStatus.NOT_FOUND, "Unknown dataset",
-                    "No known learner holds dataset '" + name + "'; GET /v1/ml-distributed/datasets lists them.");
+            throw new UnknownDatasetException(name);
         }
         Map<String, Integer> uploads = catalog.uploads(name);
         long now = clock.millis();
@@ -216,14 +215,15 @@ final class DatasetUploads implements Datasets {
             f = scatterGather.scatter(JobType.DELETE_DATASET, MessageCodec.encode(new DeleteDatasetJob(name)), gather,
                     props.storeDeadline().toMillis(), now + props.storeDeadline().toMillis(), false);
         } catch (ScatterGather.BrokerUnavailableException e) {
-            throw ApiProblem.unavailable("The message broker is unreachable (" + e.getMessage() + "); retry shortly.");
+            throw new EnsembleUnavailableException("The message broker is unreachable (" + e.getMessage()
+                    + "); retry shortly.");
         }
         return f.thenApply(r -> {
             List<String> names = new ArrayList<>();
             uploads.forEach((id, shards) -> partNames(shards).forEach(p -> names.add(topology.datasetStream(name, id, p))));
             streams.delete(names);
             meters.counter("ml.api.datasets.deletes").increment();
-            List<String> failed = r.outcomes().entrySet().stream().filter(e -> !"ok".equals(e.getValue()))
+            List<String> failed = r.states().entrySet().stream().filter(e -> e.getValue() != Outcome.OK)
                     .map(Map.Entry::getKey).toList();
             return new DeleteOutcome(name, r.replies().stream().map(JobReply::learnerId).toList(), failed,
                     names.size());
@@ -250,13 +250,13 @@ final class DatasetUploads implements Datasets {
             return UploadSpool.spool(c.body(), c.gzip(), c.target(), props.maxUploadBytes(), dir);
         } catch (UploadSpool.InvalidUpload | UploadSpool.TruncatedUpload e) {
             meters.counter("ml.api.datasets.uploads", "outcome", "rejected").increment();
-            throw ApiProblem.badRequest(e.getMessage());
+            throw new InvalidRequestException(e.getMessage());
         } catch (UploadSpool.UploadTooLarge e) {
             meters.counter("ml.api.datasets.uploads", "outcome", "too_large").increment();
-            throw ApiProblem.tooLarge(e.getMessage());
+            throw new UploadTooLargeException(e.getMessage());
         } catch (UploadSpool.SpoolFailed e) {
             meters.counter("ml.api.datasets.uploads", "outcome", "spool_failed").increment();
-            throw ApiProblem.unavailable(e.getMessage() + "; nothing was stored, retry or free disk space on the api"
+            throw new EnsembleUnavailableException(e.getMessage() + "; nothing was stored, retry or free disk space on the api"
                     + " (ml.api.datasets.spool-dir)");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot spool the upload: " + e.getMessage(), e);
@@ -269,7 +269,7 @@ final class DatasetUploads implements Datasets {
         int smallest = DatasetSplit.smallestShard(n - test, shards);
         int min = props.minRowsPerPart();
         if (test < min || smallest < min) {
-            throw ApiProblem.badRequest(String.format("%d rows are too few for %d shard(s) and a test fraction of %s:"
+            throw new InvalidRequestException(String.format("%d rows are too few for %d shard(s) and a test fraction of %s:"
                     + " the test set would get %d and the smallest shard %d rows, each needs at least %d", n, shards,
                     testFraction, test, smallest, min));
         }
@@ -334,12 +334,12 @@ final class DatasetUploads implements Datasets {
             meters.counter("ml.api.datasets.uploads", "outcome", "unconfirmed").increment();
             Set<String> reasons = new TreeSet<>();
             r.outcomes().forEach((learner, o) -> {
-                if (!"ok".equals(o)) {
+                if (r.states().get(learner) != Outcome.OK) {
                     reasons.add(learner + ": " + o);
                 }
             });
             r.others().forEach(o -> reasons.add(o.learnerId() + ": " + o.reason()));
-            throw ApiProblem.unavailable("dataset '" + job.dataset() + "' (upload " + job.uploadId() + "): no learner"
+            throw new EnsembleUnavailableException("dataset '" + job.dataset() + "' (upload " + job.uploadId() + "): no learner"
                     + " confirmed part(s) " + String.join(", ", unconfirmed) + " before the deadline"
                     + (reasons.isEmpty() ? "" : "; " + String.join("; ", reasons))
                     + ". The parts stay on the broker until they expire, for learners that store them later.");

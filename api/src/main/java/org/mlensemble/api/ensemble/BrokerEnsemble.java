@@ -1,15 +1,11 @@
 package org.mlensemble.api.ensemble;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +18,11 @@ import org.mlensemble.api.gather.ScatterGather;
 import org.mlensemble.api.membership.Members;
 import org.mlensemble.api.membership.Membership;
 import org.mlensemble.api.membership.ModelView;
-import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.common.gather.Aggregation;
+import org.mlensemble.common.gather.EnsembleScores;
 import org.mlensemble.common.gather.Gather;
 import org.mlensemble.common.gather.GatherResult;
+import org.mlensemble.common.gather.Outcome;
 import org.mlensemble.common.learning.Algorithm;
 import org.mlensemble.common.messaging.DeleteModelJob;
 import org.mlensemble.common.messaging.EvaluateJob;
@@ -34,11 +31,7 @@ import org.mlensemble.common.messaging.JobReply;
 import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MemberInfo;
 import org.mlensemble.common.messaging.MessageCodec;
-import org.mlensemble.common.messaging.ModelIds;
 import org.mlensemble.common.messaging.PinModelJob;
-import org.mlensemble.common.messaging.PredictJob;
-import org.mlensemble.common.messaging.PredictJobCodec;
-import org.mlensemble.common.metrics.RegressionMetrics;
 
 /**
  * The ensemble over RabbitMQ: presence says who to expect, {@link ScatterGather} collects the
@@ -52,7 +45,8 @@ public final class BrokerEnsemble implements Ensemble {
      */
     private static final Duration LIFECYCLE_DEADLINE = Duration.ofSeconds(10);
 
-    private final ScatterGather scatterGather;
+    private final JobScatter jobs;
+    private final ModelIdMinter modelIds;
     private final Membership membership;
     private final Clock clock;
     private final Duration fitCatchUp;
@@ -65,12 +59,13 @@ public final class BrokerEnsemble implements Ensemble {
      */
     public BrokerEnsemble(ScatterGather scatterGather, Membership membership, Clock clock, Duration fitCatchUp,
             MeterRegistry meters, PredictBatcher.Settings batching, ScheduledExecutorService executor) {
-        this.scatterGather = scatterGather;
+        this.jobs = new JobScatter(scatterGather, clock, meters);
+        this.modelIds = new ModelIdMinter(membership);
         this.membership = membership;
         this.clock = clock;
         this.fitCatchUp = fitCatchUp;
         this.meters = meters;
-        this.batcher = new PredictBatcher(this::dispatchPredict, batching, clock, executor, (task, after) -> {
+        this.batcher = new PredictBatcher(jobs, batching, clock, executor, (task, after) -> {
             ScheduledFuture<?> f = executor.schedule(task, after.toMillis(), TimeUnit.MILLISECONDS);
             return () -> f.cancel(false);
         }, meters);
@@ -81,8 +76,7 @@ public final class BrokerEnsemble implements Ensemble {
         Algorithm algorithm = Algorithm.fromWire(c.algorithm());
         Map<String, Object> params = algorithm.resolve(c.params());
         long now = clock.millis();
-        String modelId = c.idempotencyKey() == null ? ModelIds.mint(Instant.ofEpochMilli(now))
-                : keyedModelId(c.idempotencyKey(), now);
+        String modelId = modelIds.mint(c.idempotencyKey(), now);
         FitJob job = new FitJob(modelId, now, c.dataset(), c.target(), algorithm.wireName(), params, c.seed(),
                 c.sampling(), c.logTarget(), c.holdoutWeights(), c.columnTypes(), c.ignore());
         Set<String> live = membership.live();
@@ -112,9 +106,9 @@ public final class BrokerEnsemble implements Ensemble {
             List<FitOutcome.LearnerOutcome> outcomes = fitOutcomes(r);
             if (!r.quorumMet()) {
                 if (r.used() == 0 && r.badRequest() != null) {
-                    throw ApiProblem.badRequest(r.badRequest());
+                    throw new InvalidRequestException(r.badRequest());
                 }
-                throw ApiProblem.unavailable(String.format(
+                throw new EnsembleUnavailableException(String.format(
                         "model %s: %d of %d members (shards) trained, quorum is %d. Learners: %s", modelId, r.used(),
                         r.expected(), r.quorum(), describe(outcomes)));
             }
@@ -138,30 +132,15 @@ public final class BrokerEnsemble implements Ensemble {
             for (JobReply reply : r.ok()) {
                 double[] slice = share.slice(reply.predictions());
                 if (slice == null) {
-                    throw ApiProblem.unavailable("learner " + reply.learnerId() + " answered "
+                    throw new EnsembleUnavailableException("learner " + reply.learnerId() + " answered "
                             + (reply.predictions() == null ? "no" : reply.predictions().length) + " predictions for "
                             + share.batchRows() + " rows");
                 }
                 mine.add(slice);
             }
-            double[] p = aggregate(r.ok(), mine, c.weighted(), model);
+            double[] p = Aggregation.combine(mine, weights(r.ok(), c.weighted(), model));
             return new PredictOutcome(model.modelId(), p, Members.of(r), clock.millis() - now);
         });
-    }
-
-    /** One predict job to every holder of the model; a deadline already past sends nothing. */
-    private CompletableFuture<GatherResult> dispatchPredict(ModelView model, Map<String, List<Object>> columns,
-            int rows, int quorum, Instant deadline) {
-        Gather gather = new Gather(model.shardOfHolders(), model.liveHolders(), quorum, deadline, clock,
-                Gather.Mode.FIRST_PER_SHARD);
-        long remaining = deadline.toEpochMilli() - clock.millis();
-        if (remaining <= 0) {
-            return CompletableFuture.completedFuture(gather.close());
-        }
-        PredictJob job = new PredictJob(model.modelId(), columns, rows);
-        // column-major primitives: a learner decodes them without boxing a cell (JSON took ~40 % of its time)
-        return scatter(JobType.PREDICT, PredictJobCodec.encode(job), gather, remaining, deadline.toEpochMilli(),
-                false);
     }
 
     @Override
@@ -186,44 +165,26 @@ public final class BrokerEnsemble implements Ensemble {
         for (JobReply reply : r.ok()) {
             if (reply.actuals() == null || reply.actuals().length != actual.length || reply.predictions() == null
                     || reply.predictions().length != actual.length) {
-                throw ApiProblem.unavailable("members disagree on the test set; is test/data.csv the same everywhere?");
+                throw new EnsembleUnavailableException(
+                        "members disagree on the test set; is test/data.csv the same everywhere?");
             }
         }
-        double[] ensemble = aggregate(r.ok(), weighted, model);
-        Map<String, RegressionMetrics> perMember = new LinkedHashMap<>();
-        Map<String, RegressionMetrics> without = new LinkedHashMap<>();
-        for (JobReply reply : r.ok()) {
-            perMember.put(reply.learnerId(), RegressionMetrics.of(actual, reply.predictions()));
-            if (r.ok().size() > 1) {
-                List<JobReply> rest = r.ok().stream().filter(o -> o != reply).toList();
-                without.put(reply.learnerId(),
-                        RegressionMetrics.of(actual, aggregate(rest, weighted, model)));
-            }
-        }
-        List<double[]> sample = new ArrayList<>();
-        int step = Math.max(1, actual.length / 500);
-        for (int i = 0; i < actual.length; i += step) {
-            sample.add(new double[] {actual[i], ensemble[i]});
-        }
-        return new EvaluateOutcome(model.modelId(), model.dataset(), RegressionMetrics.of(actual, ensemble), perMember,
-                without, Members.of(r), sample, elapsed);
+        EnsembleScores s = EnsembleScores.of(actual, r.ok().stream().map(JobReply::learnerId).toList(),
+                r.ok().stream().map(JobReply::predictions).toList(), weights(r.ok(), weighted, model), 500);
+        return new EvaluateOutcome(model.modelId(), model.dataset(), s.metrics(), s.perMember(), s.withoutMember(),
+                Members.of(r), s.sample(), elapsed);
     }
 
-    private double[] aggregate(List<JobReply> replies, boolean weighted, ModelView model) {
-        return aggregate(replies, replies.stream().map(JobReply::predictions).toList(), weighted, model);
-    }
-
-    /** The members' predictions combined; {@code preds} holds one array per reply, in their order. */
-    private double[] aggregate(List<JobReply> replies, List<double[]> preds, boolean weighted, ModelView model) {
+    /** Each reply's member's held-out RMSE, to weight the members by, or null for the plain mean. */
+    private static double[] weights(List<JobReply> replies, boolean weighted, ModelView model) {
         if (!weighted) {
-            return Aggregation.mean(preds);
+            return null;
         }
         Map<String, Double> errors = new LinkedHashMap<>();
         for (MemberInfo m : model.held()) {
             errors.put(m.learnerId(), m.holdoutRmse());
         }
-        double[] rmse = replies.stream().mapToDouble(rep -> errors.getOrDefault(rep.learnerId(), Double.NaN)).toArray();
-        return Aggregation.weightedMean(preds, Aggregation.inverseErrorWeights(rmse));
+        return replies.stream().mapToDouble(rep -> errors.getOrDefault(rep.learnerId(), Double.NaN)).toArray();
     }
 
     @Override
@@ -254,7 +215,7 @@ public final class BrokerEnsemble implements Ensemble {
             List<String> confirmed = r.replies().stream().filter(JobReply::ok).map(JobReply::learnerId).distinct()
                     .sorted().toList();
             if (confirmed.isEmpty()) {
-                throw ApiProblem.unavailable("No live learner holding model " + model.modelId() + " confirmed the"
+                throw new EnsembleUnavailableException("No live learner holding model " + model.modelId() + " confirmed the"
                         + " change (" + action + "); its holders " + model.holders() + " get the job when they are back"
                         + " within " + fitCatchUp + ".");
             }
@@ -266,8 +227,9 @@ public final class BrokerEnsemble implements Ensemble {
 
     /** The model named {@code modelId}: a 404 that says when and why when it was removed. */
     private ModelView named(String modelId) {
-        return membership.model(modelId).orElseThrow(() -> membership.removal(modelId).map(ApiProblem::removedModel)
-                .orElseGet(() -> ApiProblem.unknownModel(modelId)));
+        return membership.model(modelId).orElseThrow(() -> membership.removal(modelId)
+                .<RuntimeException>map(ModelRemovedException::new)
+                .orElseGet(() -> new UnknownModelException(modelId)));
     }
 
     /** A quorum no answer could meet is the client's mistake, told at once rather than after a wait. */
@@ -277,17 +239,17 @@ public final class BrokerEnsemble implements Ensemble {
         }
     }
 
-    private static ApiProblem tooLargeQuorum(int quorum, long shards, String whose) {
-        return ApiProblem.badRequest(String.format(
+    private static InvalidRequestException tooLargeQuorum(int quorum, long shards, String whose) {
+        return new InvalidRequestException(String.format(
                 "quorum %d is more than the %d members (shards) %s: ask for at most %d", quorum, shards, whose, shards));
     }
 
     private void requireAnswer(GatherResult r, String modelId) {
         if (r.badRequest() != null) {
-            throw ApiProblem.badRequest(r.badRequest());
+            throw new InvalidRequestException(r.badRequest());
         }
         if (!r.quorumMet()) {
-            throw ApiProblem.unavailable(String.format(
+            throw new EnsembleUnavailableException(String.format(
                     "model %s: %d of %d members (shards) answered before the deadline, quorum is %d; missing: %s",
                     modelId, r.used(), r.expected(), r.quorum(), missingShards(r)));
         }
@@ -295,25 +257,7 @@ public final class BrokerEnsemble implements Ensemble {
 
     private CompletableFuture<GatherResult> scatter(JobType type, byte[] body, Gather gather, long expirationMs,
             long deadlineEpochMs, boolean persistent) {
-        CompletableFuture<GatherResult> sent;
-        try {
-            sent = scatterGather.scatter(type, body, gather, expirationMs, deadlineEpochMs, persistent);
-        } catch (ScatterGather.BrokerUnavailableException e) {
-            meters.counter("ml.api.broker.unavailable").increment();
-            throw ApiProblem.unavailable("The message broker is unreachable (" + e.getMessage()
-                    + "). The request was not sent; retry shortly.");
-        }
-        // published, but not taken by the broker: as unavailable as a broker that cannot be reached
-        return sent.exceptionally(failure -> {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                    ? c.getCause() : failure;
-            if (cause instanceof ScatterGather.BrokerUnavailableException e) {
-                meters.counter("ml.api.broker.unavailable").increment();
-                throw ApiProblem.unavailable("The message broker is unavailable (" + e.getMessage()
-                        + "). The request was not taken; retry shortly.");
-            }
-            throw failure instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(failure);
-        });
+        return jobs.send(type, body, gather, expirationMs, deadlineEpochMs, persistent);
     }
 
     private void record(JobType type, GatherResult r, long startedMs) {
@@ -321,8 +265,8 @@ public final class BrokerEnsemble implements Ensemble {
         meters.summary("ml.api.members.used", "job", type.wireName()).record(r.used());
         meters.summary("ml.api.members.expected", "job", type.wireName()).record(r.expected());
         // a learner awaited that never answered (or was lost on the way): the dashboard's missing replies
-        r.outcomes().forEach((learner, outcome) -> {
-            if (Gather.NO_REPLY.equals(outcome) || Gather.LOST.equals(outcome)) {
+        r.states().forEach((learner, outcome) -> {
+            if (outcome == Outcome.NO_REPLY || outcome == Outcome.LOST) {
                 meters.counter("ml.api.learner.replies.missing", "learner", learner).increment();
             }
         });
@@ -342,14 +286,13 @@ public final class BrokerEnsemble implements Ensemble {
         for (String learner : r.learners().keySet()) {
             JobReply reply = byLearner.get(learner);
             String outcome = r.outcomes().get(learner);
+            Outcome state = r.states().get(learner);
             if (reply != null && reply.ok()) {
                 MemberInfo m = reply.member();
                 out.add(new FitOutcome.LearnerOutcome(learner, reply.shard(), "trained", reply.reason(),
                         m == null ? null : m.rows(), m == null ? null : m.trainMs()));
             } else {
-                String status = outcome == null ? "missing"
-                        : outcome.startsWith("rejected") ? "rejected"
-                        : outcome.startsWith("failed") ? "failed" : "missing";
+                String status = state == Outcome.REJECTED ? "rejected" : state == Outcome.FAILED ? "failed" : "missing";
                 out.add(new FitOutcome.LearnerOutcome(learner, null, status, outcome, null, null));
             }
         }
@@ -366,30 +309,5 @@ public final class BrokerEnsemble implements Ensemble {
 
     private static Instant deadline(long now, Duration d) {
         return Instant.ofEpochMilli(now + d.toMillis());
-    }
-
-    /**
-     * The model a key names, in the one id form ({@link ModelIds}). A key that is itself such an id
-     * (clients such as {@code bin/mlctl} mint one per fit) is the id, on every api instance. Any other
-     * key is hashed into the suffix and the time is now; a retry finds the model of its first
-     * attempt by that suffix in presence (held, or in training), which every instance hears within
-     * a heartbeat of the first attempt's start.
-     */
-    String keyedModelId(String key, long now) {
-        if (ModelIds.isWellFormed(key)) {
-            return key;
-        }
-        String hex = keyHex(key);
-        return membership.findByIdSuffix(ModelIds.keySuffix(hex))
-                .orElseGet(() -> ModelIds.mintKeyed(Instant.ofEpochMilli(now), hex));
-    }
-
-    static String keyHex(String key) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(h, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

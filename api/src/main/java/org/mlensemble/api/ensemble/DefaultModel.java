@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.mlensemble.api.membership.ModelView;
-import org.mlensemble.api.system.ApiProblem;
 
 /**
  * Which model serves a predict or an evaluate that names none. On a cluster several people use,
@@ -38,7 +37,7 @@ public final class DefaultModel {
             });
             TreeSet<String> unknown = new TreeSet<>(requested);
             unknown.removeAll(known);
-            throw ApiProblem.badRequest((unknown.isEmpty()
+            throw new InvalidRequestException((unknown.isEmpty()
                     ? "no single model accepts every column of the request"
                     : "unknown column(s) " + String.join(", ", unknown) + ": no model was trained on them")
                     + ". GET /v1/ml-distributed/models/{id} shows a model's columns; pass modelId to choose one.");
@@ -57,9 +56,8 @@ public final class DefaultModel {
         }
         List<ModelView> of = usable.stream().filter(m -> dataset.equals(m.dataset())).toList();
         if (of.isEmpty()) {
-            throw new ApiProblem(org.springframework.http.HttpStatus.CONFLICT, "No model yet",
-                    "No model of dataset '" + dataset + "' exists: fit one first (POST /v1/ml-distributed/fit with"
-                            + " {\"dataset\": \"" + dataset + "\", ...}).");
+            throw new NoModelException("No model of dataset '" + dataset + "' exists: fit one first"
+                    + " (POST /v1/ml-distributed/fit with {\"dataset\": \"" + dataset + "\", ...}).");
         }
         return of.get(0);
     }
@@ -67,7 +65,7 @@ public final class DefaultModel {
     /** The models some live learner holds, newest first; else every known one. */
     private static List<ModelView> servable(List<ModelView> models) {
         if (models.isEmpty()) {
-            throw ApiProblem.noModel();
+            throw new NoModelException();
         }
         List<ModelView> live = models.stream().filter(m -> !m.liveHolders().isEmpty()).toList();
         return live.isEmpty() ? models : live;
@@ -85,7 +83,7 @@ public final class DefaultModel {
         List<String> listed = new ArrayList<>();
         newestPerKind.forEach((kind, m) -> listed.add(m.modelId() + " (" + kind + ", created "
                 + Instant.ofEpochMilli(m.createdAt()) + ")"));
-        throw ApiProblem.ambiguousModel("The newest models " + which + (which.isEmpty() ? "" : " ")
+        throw new AmbiguousModelException("The newest models " + which + (which.isEmpty() ? "" : " ")
                 + "are of " + newestPerKind.size() + " datasets or targets, so none is a safe default: "
                 + String.join("; ", listed) + ". Pass modelId (or, for evaluate, dataset) to choose.",
                 newestPerKind.values().stream().map(ModelView::modelId).toList());

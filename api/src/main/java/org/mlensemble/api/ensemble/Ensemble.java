@@ -4,8 +4,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The distributed ensemble as the HTTP layer sees it. Each call scatters a job to the learners
- * and completes when the gather does; no thread waits meanwhile. A future that fails carries an
- * {@link org.mlensemble.api.system.ApiProblem}.
+ * and completes when the gather does; no thread waits meanwhile. A call or future that fails
+ * carries one of this package's exceptions ({@link InvalidRequestException},
+ * {@link UnknownModelException}, {@link ModelRemovedException}, {@link NoModelException},
+ * {@link AmbiguousModelException}, {@link EnsembleUnavailableException}); the web edge maps them to
+ * HTTP problems.
  */
 public interface Ensemble {
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.mlensemble.api.ensemble.ModelRemovedException;
 import org.mlensemble.api.membership.LearnerView;
 import org.mlensemble.api.membership.Members;
 import org.mlensemble.api.membership.Membership;
@@ -68,10 +69,10 @@ class FitStatusController {
             boolean recent = ModelIds.mintedAt(modelId)
                     .map(at -> !at.isBefore(clock.instant().minus(catchUp).minusSeconds(1))).orElse(false);
             if (!recent) {
-                throw membership.removal(modelId).map(ApiProblem::removedModel).orElseGet(() -> new ApiProblem(
-                        HttpStatus.NOT_FOUND, "Unknown fit job", "No learner knows a fit of model '" + modelId
-                                + "', and it was not started within the last " + catchUp + "; GET /v1/ml-distributed"
-                                + "/models lists the models."));
+                throw membership.removal(modelId).<RuntimeException>map(ModelRemovedException::new)
+                        .orElseGet(() -> new ApiProblem(HttpStatus.NOT_FOUND, "Unknown fit job",
+                                "No learner knows a fit of model '" + modelId + "', and it was not started within"
+                                        + " the last " + catchUp + "; GET /v1/ml-distributed/models lists the models."));
             }
         }
         return status;

@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.mlensemble.common.gather.Gather;
 import org.mlensemble.common.gather.GatherResult;
@@ -78,16 +80,32 @@ public final class ScatterGather implements AutoCloseable {
     }
 
     /**
-     * @param channel the channel it was published on (a holder: a job is sent again on another
-     *                channel when its channel is lost)
+     * @param attempt the latest publish of its job (a job is sent again on another channel when
+     *                the channel it went out on is lost or the broker did not take it)
      * @param job     what was published, kept for a transient job so that it can be sent again
      *                (null for a durable one)
      */
-    private record Pending(Gather gather, CompletableFuture<GatherResult> future, ReplyChannel[] channel,
-            ScheduledFuture<?>[] timer, AtomicBoolean confirmed, Job job, AtomicInteger resends) {
+    private record Pending(Gather gather, CompletableFuture<GatherResult> future, AtomicReference<Attempt> attempt,
+            ScheduledFuture<?>[] timer, Job job, AtomicInteger resends, AtomicLong firstRefusedAtMs) {
     }
 
     private record Job(String exchange, AMQP.BasicProperties props, byte[] body) {
+    }
+
+    /**
+     * One open AMQP channel of a {@link ReplyChannel}. Its publish sequence numbers, and so its
+     * confirms, are its own: a confirm or refusal that the broker sends on a channel already
+     * replaced must never be read against the jobs of the channel that replaced it.
+     */
+    private record Open(ReplyChannel owner, Channel channel, ConcurrentNavigableMap<Long, String> unconfirmed) {
+    }
+
+    /**
+     * One publish of a job, on one open channel. Confirms, refusals, confirm timeouts and channel
+     * losses act on a job only while this is its latest attempt: what the broker says about an
+     * earlier one is history.
+     */
+    private record Attempt(Open on, AtomicBoolean confirmed) {
     }
 
     private final ConnectionFactory factory;
@@ -128,8 +146,16 @@ public final class ScatterGather implements AutoCloseable {
         this(factory, topology, channelCount, clock, meters, null, Identities.defaults(), DEFAULT_CONFIRM_TIMEOUT);
     }
 
-    /** How often a transient job the broker refused is sent again on a new channel. */
-    static final int RESENDS_AFTER_REFUSAL = 3;
+    /**
+     * The first wait before a transient job the broker refused is sent again; each further
+     * refusal doubles it. A quorum queue whose leader was lost refuses jobs until a new leader is
+     * elected, usually within a second: sending again at once would only be refused again. The
+     * refusals of one job are retried for at most the confirm timeout from the first: a cluster
+     * without a majority refuses for as long as it lasts, and its requests must fail fast.
+     */
+    static final long REFUSAL_BACKOFF_FIRST_MS = 50;
+    /** How often a transient job is published again when publishing it fails outright. */
+    static final int PUBLISH_ATTEMPTS = 3;
 
     /** How long a job may wait for the broker's confirm before its request fails, by default. */
     public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(1);
@@ -206,9 +232,6 @@ public final class ScatterGather implements AutoCloseable {
         String correlationId = UUID.randomUUID().toString();
         CompletableFuture<GatherResult> future = new CompletableFuture<>();
         ReplyChannel channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
-        Pending p = new Pending(gather, future, new ReplyChannel[] {channel}, new ScheduledFuture<?>[1],
-                new AtomicBoolean(), null, new AtomicInteger());
-        pending.put(correlationId, p);
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .contentType(PredictJobCodec.isBinary(body) ? PredictJobCodec.CONTENT_TYPE : "application/json")
                 .correlationId(correlationId)
@@ -220,13 +243,12 @@ public final class ScatterGather implements AutoCloseable {
                 .headers(Map.of(Headers.JOB_TYPE, type.wireName(), Headers.DEADLINE, deadlineEpochMs,
                         Headers.PROTOCOL, Headers.PROTOCOL_VERSION))
                 .build();
-        if (!persistent) {
-            p = new Pending(gather, future, p.channel(), p.timer(), p.confirmed(),
-                    new Job(topology.jobsExchange(), props, body), p.resends());
-            pending.put(correlationId, p);
-        }
+        Job job = new Job(topology.jobsExchange(), props, body);
+        Pending p = new Pending(gather, future, new AtomicReference<>(), new ScheduledFuture<?>[1],
+                persistent ? null : job, new AtomicInteger(), new AtomicLong());
+        pending.put(correlationId, p);
         try {
-            channel.publish(correlationId, topology.jobsExchange(), props, body);
+            publish(correlationId, p, job, channel);
         } catch (IOException | RuntimeException e) {
             pending.remove(correlationId);
             throw new BrokerUnavailableException("cannot publish to the broker: " + e.getMessage(), e);
@@ -242,17 +264,39 @@ public final class ScatterGather implements AutoCloseable {
     }
 
     /**
+     * Publishes a job on {@code first}. A transient job whose publish fails outright (its
+     * connection's node has just died) goes out on the next channels, over a new connection to a
+     * live node, up to {@link #PUBLISH_ATTEMPTS} times; a durable one is not sent twice on a guess.
+     */
+    private void publish(String correlationId, Pending p, Job job, ReplyChannel first) throws IOException {
+        ReplyChannel channel = first;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                channel.publish(correlationId, p, job);
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (p.job() == null || attempt >= PUBLISH_ATTEMPTS || p.gather().remaining().toMillis() <= 0) {
+                    throw e;
+                }
+                log.debug("publish of job {} failed ({}); sending it on another channel", correlationId, e.toString());
+                channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
+            }
+        }
+    }
+
+    /**
      * Fails a transient job's request when the broker does not confirm its job in time. Only jobs
      * that are read-only and safe to ask again: a durable job (a fit) that a minority cannot take
      * yet is taken once a majority is back, and trains then.
      */
     private void watchConfirm(String correlationId, Pending p) {
-        if (p.job() == null || confirmTimeoutMs >= p.gather().remaining().toMillis()) {
+        Attempt a = p.attempt().get();
+        if (p.job() == null || a == null || confirmTimeoutMs >= p.gather().remaining().toMillis()) {
             return;
         }
         timers.schedule(() -> {
-            if (!p.confirmed().get()) {
-                notTaken(correlationId, p, p.channel()[0], 1, "no broker node took the job within " + confirmTimeoutMs
+            if (!a.confirmed().get()) {
+                notTaken(correlationId, p, a, false, "no broker node took the job within " + confirmTimeoutMs
                         + " ms (a cluster without a majority of its nodes?)");
             }
         }, confirmTimeoutMs, TimeUnit.MILLISECONDS);
@@ -261,22 +305,51 @@ public final class ScatterGather implements AutoCloseable {
     /**
      * A job the broker refused or did not confirm in time. The channel is replaced: after a broker
      * node is lost, a channel that had sent to a quorum queue led from that node can keep refusing
-     * that queue for many seconds, while a new channel finds the new leader at once. A transient
-     * job is sent again on another channel, at most {@code maxResends} times within its deadline:
-     * a refusal comes at once and a fresh channel usually cures it, so it gets {@link
-     * #RESENDS_AFTER_REFUSAL}; an unconfirmed job has already waited the confirm timeout, so it
-     * gets one. Then its request fails.
+     * that queue for many seconds, while a new channel finds the new leader at once.
+     * <ul>
+     *   <li>A refused transient job is sent again on another channel after a backoff (see {@link
+     *       #REFUSAL_BACKOFF_FIRST_MS}), for up to the confirm timeout from its first refusal and
+     *       within its deadline: a refusal comes at once, so only time cures an election in
+     *       progress.</li>
+     *   <li>An unconfirmed transient job has already waited the confirm timeout: it is sent again
+     *       once. On a cluster without a majority no queue confirms it, and the request fails
+     *       well before its deadline.</li>
+     * </ul>
+     * A durable job's request fails at once.
      */
-    private void notTaken(String correlationId, Pending p, ReplyChannel on, int maxResends, String why) {
-        if (!pending.containsKey(correlationId)) {
-            return;
+    private void notTaken(String correlationId, Pending p, Attempt a, boolean refused, String why) {
+        if (!pending.containsKey(correlationId) || p.attempt().get() != a) {
+            return; // answered, or already sent again
         }
-        on.discard();
-        if (p.job() != null && p.resends().getAndIncrement() < maxResends && p.gather().remaining().toMillis() > 0) {
-            resend(correlationId);
-        } else {
-            refuse(correlationId, why);
+        if (p.job() != null) {
+            int earlier = p.resends().getAndIncrement();
+            long remaining = p.gather().remaining().toMillis();
+            if (refused) {
+                long now = clock.millis();
+                p.firstRefusedAtMs().compareAndSet(0, now);
+                long refusedFor = now - p.firstRefusedAtMs().get();
+                long wait = REFUSAL_BACKOFF_FIRST_MS << Math.min(earlier, 10);
+                // park the job, so that the loss of the channel dropped below does not send it at once
+                Attempt parked = new Attempt(null, new AtomicBoolean());
+                if (refusedFor + wait <= confirmTimeoutMs && wait < remaining
+                        && p.attempt().compareAndSet(a, parked)) {
+                    a.on().owner().discard(a.on());
+                    try {
+                        timers.schedule(() -> resend(correlationId, parked), wait, TimeUnit.MILLISECONDS);
+                        return;
+                    } catch (RejectedExecutionException e) {
+                        refuse(correlationId, why);
+                        return;
+                    }
+                }
+            } else if (earlier == 0 && remaining > 0) {
+                a.on().owner().discard(a.on());
+                resend(correlationId, a);
+                return;
+            }
         }
+        a.on().owner().discard(a.on());
+        refuse(correlationId, why);
     }
 
     /**
@@ -285,43 +358,48 @@ public final class ScatterGather implements AutoCloseable {
      * Predict and evaluate only read, so a learner that answers twice does no harm; the gather
      * keeps the replies it already has and counts any second one as a duplicate.
      */
-    private void resend(String correlationId) {
+    private void resend(String correlationId, Attempt failed) {
         Pending p = pending.get(correlationId);
         if (p == null) {
             return;
         }
-        if (p.gather().remaining().toMillis() <= 0 || timers.isShutdown()) {
-            finish(correlationId);
-            return;
+        synchronized (p) { // a refusal and the loss of the same channel may both ask: send it once
+            if (p.attempt().get() != failed) {
+                return;
+            }
+            if (p.gather().remaining().toMillis() <= 0 || timers.isShutdown()) {
+                finish(correlationId);
+                return;
+            }
+            ReplyChannel channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
+            try {
+                publish(correlationId, p, p.job(), channel);
+                resent.increment();
+            } catch (IOException | RuntimeException e) {
+                log.debug("could not send job {} again: {}", correlationId, e.toString());
+                finish(correlationId);
+                return;
+            }
         }
-        ReplyChannel channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
-        p.channel()[0] = channel;
-        p.confirmed().set(false);
-        try {
-            channel.publish(correlationId, p.job().exchange(), p.job().props(), p.job().body());
-            resent.increment();
-            watchConfirm(correlationId, p);
-        } catch (IOException | RuntimeException e) {
-            log.debug("could not send job {} again: {}", correlationId, e.toString());
-            finish(correlationId);
-        }
+        watchConfirm(correlationId, p);
     }
 
     /** The broker confirmed (or refused) the jobs published on a channel under these sequence numbers. */
-    private void onConfirm(ReplyChannel on, Map<Long, String> jobs, boolean accepted) {
+    private void onConfirm(Open on, Map<Long, String> jobs, boolean accepted) {
         List<String> ids = List.copyOf(jobs.values());
         jobs.clear();
         for (String id : ids) {
             Pending p = pending.get(id);
-            if (p == null) {
-                continue;
+            Attempt a = p == null ? null : p.attempt().get();
+            if (a == null || a.on() != on) {
+                continue; // answered, or about an earlier attempt
             }
             if (accepted) {
-                p.confirmed().set(true);
+                a.confirmed().set(true);
             } else {
                 // off the connection's thread: a resend may open a channel, which waits for the broker
                 try {
-                    timers.execute(() -> notTaken(id, p, on, RESENDS_AFTER_REFUSAL, "the broker refused the job"));
+                    timers.execute(() -> notTaken(id, p, a, true, "the broker refused the job"));
                 } catch (RejectedExecutionException e) {
                     refuse(id, "the broker refused the job");
                 }
@@ -486,44 +564,49 @@ public final class ScatterGather implements AutoCloseable {
         }
     }
 
-    /** One channel that publishes jobs and consumes their replies. */
+    /**
+     * One slot of the pool: publishes jobs and consumes their replies on its open channel, and
+     * opens a new channel when that one is lost or dropped.
+     */
     private final class ReplyChannel {
         private final int index;
-        private volatile Channel channel;
-        /** Sequence number -> correlation id of the jobs published on the open channel, not yet confirmed. */
-        private final ConcurrentNavigableMap<Long, String> unconfirmedJobs = new ConcurrentSkipListMap<>();
+        private volatile Open open;
 
         ReplyChannel(int index) {
             this.index = index;
         }
 
-        synchronized void publish(String correlationId, String exchange, AMQP.BasicProperties props, byte[] body)
-                throws IOException {
-            Channel ch = ensureOpen();
-            long seq = ch.getNextPublishSeqNo();
-            unconfirmedJobs.put(seq, correlationId);
+        /**
+         * Publishes a job on the open channel and makes that publish {@code p}'s latest attempt
+         * before it goes out: its confirm can come back before this returns.
+         */
+        synchronized void publish(String correlationId, Pending p, Job job) throws IOException {
+            Open o = ensureOpen();
+            long seq = o.channel().getNextPublishSeqNo();
+            o.unconfirmed().put(seq, correlationId);
+            p.attempt().set(new Attempt(o, new AtomicBoolean()));
             try {
-                ch.basicPublish(exchange, "", false, props, body);
+                o.channel().basicPublish(job.exchange(), "", false, job.props(), job.body());
             } catch (IOException | RuntimeException e) {
-                unconfirmedJobs.remove(seq);
+                o.unconfirmed().remove(seq);
+                discard(o); // broken: the next publish opens another
                 throw e;
             }
         }
 
-        synchronized Channel ensureOpen() throws IOException {
-            Channel ch = channel;
-            if (ch != null && ch.isOpen()) {
-                return ch;
+        synchronized Open ensureOpen() throws IOException {
+            Open o = open;
+            if (o != null && o.channel().isOpen()) {
+                return o;
             }
-            ch = connection().createChannel();
+            Channel ch = connection().createChannel();
             if (ch == null) {
                 throw new IOException("no channel available");
             }
-            Channel opened = ch;
-            unconfirmedJobs.clear(); // sequence numbers start again on a new channel
+            Open opened = new Open(this, ch, new ConcurrentSkipListMap<>());
             ch.confirmSelect();
-            ch.addConfirmListener((seq, multiple) -> onConfirm(this, confirmed(seq, multiple), true),
-                    (seq, multiple) -> onConfirm(this, confirmed(seq, multiple), false));
+            ch.addConfirmListener((seq, multiple) -> onConfirm(opened, confirmed(opened, seq, multiple), true),
+                    (seq, multiple) -> onConfirm(opened, confirmed(opened, seq, multiple), false));
             ch.basicConsume(Topology.DIRECT_REPLY_TO, true, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
@@ -535,57 +618,60 @@ public final class ScatterGather implements AutoCloseable {
                     onChannelLost(opened, sig);
                 }
             });
-            channel = ch;
-            return ch;
+            open = opened;
+            return opened;
         }
 
-        /** Drops the open channel (without waiting for the broker); the next publish opens a new one. */
-        void discard() {
-            Channel ch;
+        /**
+         * Drops {@code which} (without waiting for the broker) if it is still the open channel; the
+         * next publish opens a new one. Its loss sends its other transient jobs again.
+         */
+        void discard(Open which) {
             synchronized (this) {
-                ch = channel;
-                channel = null;
+                if (open == which) {
+                    open = null;
+                }
             }
-            if (ch != null) {
-                Thread t = new Thread(() -> {
-                    try {
-                        ch.abort();
-                    } catch (IOException | RuntimeException ignored) {
-                        // dropped anyway
-                    }
-                }, "reply-channel-drop");
-                t.setDaemon(true);
-                t.start();
-            }
+            Thread t = new Thread(() -> {
+                try {
+                    which.channel().abort();
+                } catch (IOException | RuntimeException ignored) {
+                    // dropped anyway
+                }
+            }, "reply-channel-drop");
+            t.setDaemon(true);
+            t.start();
         }
 
-        private Map<Long, String> confirmed(long seq, boolean multiple) {
-            return multiple ? unconfirmedJobs.headMap(seq, true) : unconfirmedJobs.subMap(seq, true, seq, true);
+        private static Map<Long, String> confirmed(Open on, long seq, boolean multiple) {
+            return multiple ? on.unconfirmed().headMap(seq, true) : on.unconfirmed().subMap(seq, true, seq, true);
         }
 
-        private void onChannelLost(Channel lost, ShutdownSignalException sig) {
+        private void onChannelLost(Open lost, ShutdownSignalException sig) {
             if (!sig.isInitiatedByApplication()) {
                 log.warn("reply channel {} lost: {}", index, sig.getMessage());
             }
             synchronized (this) {
-                if (channel != null && channel != lost) {
-                    return; // an old channel, dropped and already replaced: its jobs were handled then
+                if (open == lost) {
+                    open = null;
                 }
             }
-            // replies for this channel can no longer arrive: send its transient jobs again (the
-            // channel's node may have died: the next publish opens a connection to another one), and
-            // answer the others now with what they have
+            // replies to this channel can no longer arrive: send the transient jobs last sent on it
+            // again (its node may have died: the next publish opens a connection to another one),
+            // and answer the others now with what they have
             pending.forEach((id, p) -> {
-                if (p.channel()[0] == this) {
-                    if (p.job() != null && !timers.isShutdown()) {
-                        try {
-                            timers.execute(() -> resend(id));
-                        } catch (RejectedExecutionException e) {
-                            finish(id);
-                        }
-                    } else {
+                Attempt a = p.attempt().get();
+                if (a == null || a.on() != lost) {
+                    return;
+                }
+                if (p.job() != null && !timers.isShutdown()) {
+                    try {
+                        timers.execute(() -> resend(id, a));
+                    } catch (RejectedExecutionException e) {
                         finish(id);
                     }
+                } else {
+                    finish(id);
                 }
             });
         }

@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.mlensemble.api.ensemble.Ensemble;
 import org.mlensemble.api.ensemble.ModelChange;
-import org.mlensemble.api.system.ApiProblem;
+import org.mlensemble.api.ensemble.ModelRemovedException;
+import org.mlensemble.api.ensemble.UnknownModelException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -55,8 +56,9 @@ class MembershipController {
 
     @GetMapping("/models/{modelId}")
     ModelView model(@PathVariable String modelId) {
-        return membership.model(modelId).orElseThrow(() -> membership.removal(modelId).map(ApiProblem::removedModel)
-                .orElseGet(() -> ApiProblem.unknownModel(modelId)));
+        return membership.model(modelId).orElseThrow(() -> membership.removal(modelId)
+                .<RuntimeException>map(ModelRemovedException::new)
+                .orElseGet(() -> new UnknownModelException(modelId)));
     }
 
     @DeleteMapping("/models/{modelId}")

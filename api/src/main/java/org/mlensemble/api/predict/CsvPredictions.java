@@ -27,7 +27,8 @@ import org.mlensemble.common.table.Table;
  * every chunk before it are answered. The reader is the spooled body (see PredictController).
  * <p>
  * Any problem found before the first line is written (header, a bad cell in the first chunks, an
- * unknown model, no quorum) is thrown as an {@link ApiProblem} and answered as problem+json. One
+ * unknown model, no quorum) is thrown, as an {@link ApiProblem} or the ensemble's own exception, and
+ * answered as problem+json. One
  * found later cannot change the status any more: it is thrown all the same, and the container
  * then closes the connection without the end of the chunked body, so a client sees a truncated
  * transfer rather than a short answer that looks complete.

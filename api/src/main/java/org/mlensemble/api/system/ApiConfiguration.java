@@ -1,5 +1,6 @@
 package org.mlensemble.api.system;
 
+import com.rabbitmq.client.Address;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -9,6 +10,7 @@ import org.mlensemble.api.ensemble.Ensemble;
 import org.mlensemble.api.ensemble.PredictBatcher;
 import org.mlensemble.api.gather.ScatterGather;
 import org.mlensemble.api.membership.Membership;
+import org.mlensemble.broker.AllNodesConnectionFactory;
 import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.Topology;
 import org.springframework.amqp.core.Base64UrlNamingStrategy;
@@ -84,7 +86,8 @@ class ApiConfiguration {
     @Bean
     com.rabbitmq.client.ConnectionFactory allNodes(CachingConnectionFactory connections,
             RabbitConnectionDetails details) {
-        return new AllNodesConnectionFactory(connections.getRabbitConnectionFactory(), details);
+        return new AllNodesConnectionFactory(connections.getRabbitConnectionFactory(),
+                details.getAddresses().stream().map(a -> new Address(a.host(), a.port())).toList());
     }
 
     @Bean(destroyMethod = "close")

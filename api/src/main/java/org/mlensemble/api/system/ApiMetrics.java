@@ -64,6 +64,11 @@ class ApiMetrics {
         return new MeterFilter() {
             @Override
             public Meter.Id map(Meter.Id id) {
+                if (id.getName().equals(RequestMetrics.NAME) && id.getTag("error") != null) {
+                    // the observation handler tags every timer with its error; the status says it here
+                    id = id.replaceTags(io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()).stream()
+                            .filter(t -> !t.getKey().equals("error")).toList());
+                }
                 String help = HELP.get(id.getName());
                 return help == null || id.getDescription() != null ? id
                         : new Meter.Id(id.getName(), io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()),

@@ -5,6 +5,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.concurrent.CompletionException;
+import org.mlensemble.api.datasets.UnknownDatasetException;
+import org.mlensemble.api.datasets.UploadInProgressException;
+import org.mlensemble.api.datasets.UploadTooLargeException;
+import org.mlensemble.api.ensemble.AmbiguousModelException;
+import org.mlensemble.api.ensemble.EnsembleUnavailableException;
+import org.mlensemble.api.ensemble.InvalidRequestException;
+import org.mlensemble.api.ensemble.ModelRemovedException;
+import org.mlensemble.api.ensemble.NoModelException;
+import org.mlensemble.api.ensemble.UnknownModelException;
 import org.mlensemble.common.features.DataException;
 import org.mlensemble.common.learning.InvalidParamsException;
 import org.slf4j.Logger;
@@ -45,11 +54,63 @@ class ProblemHandler {
         return out;
     }
 
+    @ExceptionHandler({InvalidRequestException.class, UnknownModelException.class, ModelRemovedException.class,
+        NoModelException.class, AmbiguousModelException.class, EnsembleUnavailableException.class,
+        UnknownDatasetException.class, UploadInProgressException.class, UploadTooLargeException.class})
+    ResponseEntity<ProblemDetail> domain(RuntimeException e, HttpServletRequest request) {
+        return problem(problemOf(e), request);
+    }
+
+    /**
+     * The one place where the ensemble's and the datasets' exceptions become HTTP: status, title
+     * (and so type URI) per exception; the detail is the exception's message. Null for any other.
+     */
+    static ApiProblem problemOf(Throwable e) {
+        if (e instanceof ApiProblem p) {
+            return p;
+        }
+        if (e instanceof InvalidRequestException) {
+            return ApiProblem.badRequest(e.getMessage());
+        }
+        if (e instanceof UnknownModelException) {
+            return new ApiProblem(HttpStatus.NOT_FOUND, "Unknown model", e.getMessage());
+        }
+        if (e instanceof ModelRemovedException r) {
+            ApiProblem p = new ApiProblem(HttpStatus.NOT_FOUND, "Model removed", e.getMessage());
+            p.properties().put("modelId", r.removal().modelId());
+            p.properties().put("cause", r.removal().cause());
+            p.properties().put("removedAt", r.removedAt());
+            return p;
+        }
+        if (e instanceof NoModelException) {
+            return new ApiProblem(HttpStatus.CONFLICT, "No model yet", e.getMessage());
+        }
+        if (e instanceof AmbiguousModelException a) {
+            ApiProblem p = new ApiProblem(HttpStatus.CONFLICT, "Ambiguous default model", e.getMessage());
+            p.properties().put("candidates", a.candidates());
+            return p;
+        }
+        if (e instanceof EnsembleUnavailableException) {
+            return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "Ensemble unavailable", e.getMessage());
+        }
+        if (e instanceof UnknownDatasetException) {
+            return new ApiProblem(HttpStatus.NOT_FOUND, "Unknown dataset", e.getMessage());
+        }
+        if (e instanceof UploadInProgressException) {
+            return new ApiProblem(HttpStatus.CONFLICT, "Upload in progress", e.getMessage());
+        }
+        if (e instanceof UploadTooLargeException) {
+            return ApiProblem.tooLarge(e.getMessage());
+        }
+        return null;
+    }
+
     @ExceptionHandler(CompletionException.class)
     ResponseEntity<ProblemDetail> completion(CompletionException e, HttpServletRequest request) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
-        if (cause instanceof ApiProblem p) {
-            return problem(p, request);
+        ApiProblem mapped = problemOf(cause);
+        if (mapped != null) {
+            return problem(mapped, request);
         }
         if (cause instanceof IllegalArgumentException iae) {
             return badInput(iae, request);

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlensemble.api.system.ApiProblem;
+import org.mlensemble.api.ensemble.InvalidRequestException;
 
 class UploadSpoolTest {
 
@@ -132,13 +132,13 @@ class UploadSpoolTest {
     @Test
     void namesWithDotsOrSlashesAndBadParametersAreRefused() {
         for (String name : List.of("..", "a..b", "a/b", ".hidden", "", "x".repeat(65))) {
-            var e = assertThrows(ApiProblem.class, () -> DatasetUploads.checkParameters(name, "price", 0.3, null));
-            assertThat(e.status().value()).isEqualTo(400);
+            var e = assertThrows(InvalidRequestException.class,
+                    () -> DatasetUploads.checkParameters(name, "price", 0.3, null));
             assertThat(e.getMessage()).contains("dataset name");
         }
-        assertThrows(ApiProblem.class, () -> DatasetUploads.checkParameters("ok", null, 0.3, null));
-        assertThrows(ApiProblem.class, () -> DatasetUploads.checkParameters("ok", "price", 1.0, null));
-        assertThrows(ApiProblem.class, () -> DatasetUploads.checkParameters("ok", "price", 0.3, 27));
+        assertThrows(InvalidRequestException.class, () -> DatasetUploads.checkParameters("ok", null, 0.3, null));
+        assertThrows(InvalidRequestException.class, () -> DatasetUploads.checkParameters("ok", "price", 1.0, null));
+        assertThrows(InvalidRequestException.class, () -> DatasetUploads.checkParameters("ok", "price", 0.3, 27));
         DatasetUploads.checkParameters("my-data.v2", "price", 0.3, 4);
     }
 

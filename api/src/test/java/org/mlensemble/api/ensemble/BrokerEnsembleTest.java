@@ -16,9 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.mlensemble.api.gather.ScatterGather;
 import org.mlensemble.api.membership.Heartbeats;
 import org.mlensemble.api.membership.Membership;
-import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.common.messaging.Topology;
-import org.springframework.http.HttpStatus;
 
 /**
  * What the ensemble decides before it sends anything. The connection factory points at a port
@@ -53,58 +51,36 @@ class BrokerEnsembleTest {
 
     @Test
     void predictWithAQuorumAboveTheModelsShardCountIsABadRequestNamingTheShards() {
-        ApiProblem p = assertThrows(ApiProblem.class, () -> ensemble.predict(
+        InvalidRequestException p = assertThrows(InvalidRequestException.class, () -> ensemble.predict(
                 new PredictCommand("m-1", Map.of("a", List.of(1)), 1, Duration.ofSeconds(1), 3, false)));
 
-        assertThat(p.status()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(p.getMessage()).contains("quorum 3", "2 members (shards)", "m-1");
     }
 
     @Test
     void evaluateWithAQuorumAboveTheModelsShardCountIsABadRequest() {
-        ApiProblem p = assertThrows(ApiProblem.class,
+        InvalidRequestException p = assertThrows(InvalidRequestException.class,
                 () -> ensemble.evaluate(new EvaluateCommand("m-1", Duration.ofSeconds(1), 99, false)));
 
-        assertThat(p.status()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(p.getMessage()).contains("quorum 99", "2 members (shards)");
     }
 
     @Test
     void fitWithAQuorumAboveTheClustersShardCountIsABadRequest() {
-        ApiProblem p = assertThrows(ApiProblem.class, () -> ensemble.fit(new FitCommand("house", "SalePrice",
+        InvalidRequestException p = assertThrows(InvalidRequestException.class, () -> ensemble.fit(new FitCommand("house", "SalePrice",
                 "linear", Map.of(), 7, null, false, false, Map.of(), List.of(), Duration.ofSeconds(1), 3, null,
                 false)));
 
-        assertThat(p.status()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(p.getMessage()).contains("quorum 3", "2 members (shards)");
         assertThat(meters.find("ml.api.replies.hedged").counter()).isNotNull()
                 .satisfies(c -> assertThat(c.count()).isZero());
     }
 
     @Test
-    void aKeyInTheIdFormIsTheModelIdAndAnyOtherKeyIsHashedIntoTheSameTimeSortableForm() {
-        long now = java.time.Instant.parse("2026-12-01T05:02:34Z").toEpochMilli();
-
-        assertThat(ensemble.keyedModelId("m-20261201-050234-7132e9", now)).isEqualTo("m-20261201-050234-7132e9");
-        String keyed = ensemble.keyedModelId("nightly-1", now);
-        assertThat(keyed).matches("m-20261201-050234-k[0-9a-f]{16}");
-        assertThat(org.mlensemble.common.messaging.ModelIds.isWellFormed(keyed)).isTrue();
-    }
-
-    @Test
-    void aRetryWithTheSameKeyFindsTheFirstAttemptsModelInPresence() {
-        long first = java.time.Instant.parse("2026-12-01T05:02:34Z").toEpochMilli();
-        String id = ensemble.keyedModelId("nightly-1", first);
-        membership.onHeartbeat(Heartbeats.of("learner-2", "B", "i-2", 2, "m-1", id));
-
-        assertThat(ensemble.keyedModelId("nightly-1", first + 60_000)).isEqualTo(id);
-    }
-
-    @Test
     void deletingOrPinningAnUnknownModelIsA404BeforeAnythingIsSent() {
-        assertThat(assertThrows(ApiProblem.class, () -> ensemble.delete("m-nope")).status())
-                .isEqualTo(HttpStatus.NOT_FOUND);
-        assertThat(assertThrows(ApiProblem.class, () -> ensemble.pin("m-nope", true)).status())
-                .isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(assertThrows(UnknownModelException.class, () -> ensemble.delete("m-nope")).modelId())
+                .isEqualTo("m-nope");
+        assertThat(assertThrows(UnknownModelException.class, () -> ensemble.pin("m-nope", true)).modelId())
+                .isEqualTo("m-nope");
     }
 }

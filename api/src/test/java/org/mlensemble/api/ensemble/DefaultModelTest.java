@@ -12,12 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.mlensemble.api.membership.Membership;
-import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.common.messaging.ColumnSet;
 import org.mlensemble.common.messaging.Heartbeat;
 import org.mlensemble.common.messaging.MemberInfo;
 import org.mlensemble.common.messaging.ModelRemoval;
-import org.springframework.http.HttpStatus;
 
 /** The default model of a predict or an evaluate that names none, and the 404 of a removed model. */
 class DefaultModelTest {
@@ -45,11 +43,10 @@ class DefaultModelTest {
                 member("m-b-old", "ames_copy", "SalePrice", 500)),
                 List.of(new ColumnSet(AMES, List.of("m-a", "m-b", "m-b-old"))));
 
-        ApiProblem p = assertThrows(ApiProblem.class,
+        AmbiguousModelException p = assertThrows(AmbiguousModelException.class,
                 () -> DefaultModel.forPredict(membership.models(), Set.of("GrLivArea")));
 
-        assertThat(p.status()).isEqualTo(HttpStatus.CONFLICT);
-        assertThat(p.properties().get("candidates")).isEqualTo(List.of("m-b", "m-a"));
+        assertThat(p.candidates()).isEqualTo(List.of("m-b", "m-a"));
         assertThat(p.getMessage()).contains("m-b (ames_copy -> SalePrice, created 1970-01-01T00:00:02Z)");
     }
 
@@ -57,10 +54,9 @@ class DefaultModelTest {
     void aRequestNoModelAcceptsIsA400NamingTheUnknownColumns() {
         hear(List.of(member("m-ames", "ames", "SalePrice", 1_000)), List.of(new ColumnSet(AMES, List.of("m-ames"))));
 
-        ApiProblem p = assertThrows(ApiProblem.class,
+        InvalidRequestException p = assertThrows(InvalidRequestException.class,
                 () -> DefaultModel.forPredict(membership.models(), Set.of("GrLivArea", "horsepower")));
 
-        assertThat(p.status()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(p.getMessage()).contains("unknown column(s) horsepower: no model was trained on them");
     }
 
@@ -69,11 +65,11 @@ class DefaultModelTest {
         hear(List.of(member("m-ames", "ames", "SalePrice", 1_000), member("m-cars", "cars", "mpg", 2_000)), List.of());
 
         assertThat(DefaultModel.forEvaluate(membership.models(), "ames").modelId()).isEqualTo("m-ames");
-        ApiProblem p = assertThrows(ApiProblem.class, () -> DefaultModel.forEvaluate(membership.models(), null));
-        assertThat(p.status()).isEqualTo(HttpStatus.CONFLICT);
-        assertThat(p.properties().get("candidates")).isEqualTo(List.of("m-cars", "m-ames"));
-        assertThat(assertThrows(ApiProblem.class, () -> DefaultModel.forEvaluate(membership.models(), "boston"))
-                .status()).isEqualTo(HttpStatus.CONFLICT);
+        AmbiguousModelException p = assertThrows(AmbiguousModelException.class,
+                () -> DefaultModel.forEvaluate(membership.models(), null));
+        assertThat(p.candidates()).isEqualTo(List.of("m-cars", "m-ames"));
+        assertThat(assertThrows(NoModelException.class, () -> DefaultModel.forEvaluate(membership.models(), "boston"))
+                .getMessage()).contains("No model of dataset 'boston' exists");
     }
 
     @Test
@@ -86,9 +82,8 @@ class DefaultModelTest {
 
     @Test
     void noModelAtAllIsTheNoModelYetConflict() {
-        ApiProblem p = assertThrows(ApiProblem.class, () -> DefaultModel.forPredict(List.of(), Set.of("a")));
-        assertThat(p.status()).isEqualTo(HttpStatus.CONFLICT);
-        assertThat(p.title()).isEqualTo("No model yet");
+        NoModelException p = assertThrows(NoModelException.class, () -> DefaultModel.forPredict(List.of(), Set.of("a")));
+        assertThat(p.getMessage()).startsWith("No model has been trained yet");
     }
 
     @Test
@@ -97,13 +92,11 @@ class DefaultModelTest {
         membership.onHeartbeat(new Heartbeat("learner-1", "A", "i-1", 1, 0, List.of(), List.of(), false, 0, List.of(),
                 List.of(), List.of(new ModelRemoval("m-old", ModelRemoval.RETENTION_COUNT, at)), List.of()));
 
-        ApiProblem p = ApiProblem.removedModel(membership.removal("m-old").orElseThrow());
+        ModelRemovedException p = new ModelRemovedException(membership.removal("m-old").orElseThrow());
 
-        assertThat(p.status()).isEqualTo(HttpStatus.NOT_FOUND);
-        assertThat(p.title()).isEqualTo("Model removed");
         assertThat(p.getMessage()).contains("removed by retention", "2026-12-01T09:30:00Z");
-        assertThat(p.properties()).containsEntry("cause", "retention-count").containsEntry("removedAt",
-                "2026-12-01T09:30:00Z");
+        assertThat(p.removal().cause()).isEqualTo("retention-count");
+        assertThat(p.removedAt()).isEqualTo("2026-12-01T09:30:00Z");
         assertThat(membership.removal("m-never")).isEmpty();
 
         membership.onHeartbeat(new Heartbeat("learner-2", "B", "i-2", 1, 0,

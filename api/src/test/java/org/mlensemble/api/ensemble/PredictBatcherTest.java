@@ -56,7 +56,7 @@ class PredictBatcherTest {
     }
 
     private static GatherResult answered(String badRequest) {
-        return new GatherResult(List.of(), List.of("A"), List.of(), Map.of(), Map.of(), Map.of(),
+        return new GatherResult(List.of(), List.of("A"), List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
                 Map.of("learner-1", "A"), List.of(), 0, 1, badRequest, List.of());
     }
 

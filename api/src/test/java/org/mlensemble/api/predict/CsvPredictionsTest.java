@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.mlensemble.api.membership.Members;
 import org.mlensemble.api.ensemble.PredictOutcome;
+import org.mlensemble.api.ensemble.UnknownModelException;
 import org.mlensemble.api.system.ApiProblem;
 
 class CsvPredictionsTest {
@@ -166,9 +167,9 @@ class CsvPredictionsTest {
     @Test
     void aFailedChunkFailsTheStreamWithItsProblem() {
         CsvPredictions csv = new CsvPredictions(
-                (model, columns, rows) -> CompletableFuture.failedFuture(ApiProblem.unknownModel("m-gone")), 5);
+                (model, columns, rows) -> CompletableFuture.failedFuture(new UnknownModelException("m-gone")), 5);
 
-        ApiProblem e = assertThrows(ApiProblem.class, () -> run(csv, "m-gone", csv(3)));
-        assertThat(e.status().value()).isEqualTo(404);
+        UnknownModelException e = assertThrows(UnknownModelException.class, () -> run(csv, "m-gone", csv(3)));
+        assertThat(e.modelId()).isEqualTo("m-gone");
     }
 }

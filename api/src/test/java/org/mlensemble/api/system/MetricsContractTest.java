@@ -63,6 +63,23 @@ class MetricsContractTest {
         }
     }
 
+    @Test
+    void requestsAreTimedPerEndpointAndStatusUnderTheDocumentedNameOnly() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/v1/ml-distributed/learners", "/v1/ml-distributed/models/m-nope")) {
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding());
+        }
+        String text = scrape();
+
+        assertThat(text).containsPattern("(?m)^ml_api_requests_seconds_count\\{endpoint=\"learners\",status=\"200\"} 1")
+                .containsPattern("(?m)^ml_api_requests_seconds_count\\{endpoint=\"model\",status=\"404\"} 1");
+        assertThat(text).as("the status says what the observation's error tag would")
+                .doesNotContainPattern("(?m)^ml_api_requests_seconds\\S*\\{[^}]*error=");
+        assertThat(text).as("one timer per request: Spring's default name is not exported beside it")
+                .doesNotContain("http_server_requests");
+    }
+
     private String scrape() throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).timeout(Duration.ofSeconds(30))

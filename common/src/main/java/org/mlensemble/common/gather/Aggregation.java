@@ -50,6 +50,16 @@ public final class Aggregation {
         return out;
     }
 
+    /**
+     * The members' predictions combined: the plain mean, or, given each member's held-out RMSE in
+     * the same order ({@code NaN} where unknown), the mean weighted by {@link #inverseErrorWeights}.
+     *
+     * @param holdoutRmse null for the plain mean
+     */
+    public static double[] combine(List<double[]> members, double[] holdoutRmse) {
+        return holdoutRmse == null ? mean(members) : weightedMean(members, inverseErrorWeights(holdoutRmse));
+    }
+
     /** Weights from held-out errors: 1 / rmse², so that a member twice as wrong counts a quarter. */
     public static double[] inverseErrorWeights(double[] holdoutRmse) {
         double[] w = new double[holdoutRmse.length];

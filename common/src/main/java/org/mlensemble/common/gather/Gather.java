@@ -70,11 +70,6 @@ public final class Gather {
     private final Set<String> shards = new TreeSet<>();
     private final Set<String> awaited;
     private final Set<String> live;
-    /** The outcome of a learner awaited until the deadline that never answered. */
-    public static final String NO_REPLY = "no reply before the deadline";
-    /** The outcome of a learner that presence lost while it was awaited. */
-    public static final String LOST = "lost during the request (no heartbeat)";
-
     private final Set<String> lost = new LinkedHashSet<>();
     private final Map<String, JobReply> replies = new LinkedHashMap<>();
     private final Map<String, JobReply> winners = new TreeMap<>();
@@ -195,9 +190,12 @@ public final class Gather {
         for (String learner : involved) {
             learners.put(learner, shardOf.get(learner));
         }
+        Map<String, Outcome> states = new LinkedHashMap<>();
         Map<String, String> outcomes = new LinkedHashMap<>();
         for (String learner : learners.keySet()) {
-            outcomes.put(learner, outcome(learner));
+            Outcome state = outcome(learner);
+            states.put(learner, state);
+            outcomes.put(learner, words(learner, state));
         }
         Map<String, String> servedBy = new LinkedHashMap<>();
         winners.forEach((shard, r) -> servedBy.put(shard, r.learnerId()));
@@ -222,7 +220,7 @@ public final class Gather {
         List<JobReply> others = replies.values().stream()
                 .filter(r -> !r.ok() && !shardOf.containsKey(r.learnerId()) && !live.contains(r.learnerId())).toList();
         return new GatherResult(List.copyOf(winners.values()), List.copyOf(shards), missing, servedBy, outcomes,
-                shardOutcomes, learners, okReplies, hedged.size(), quorum, badRequest(), others);
+                states, shardOutcomes, learners, okReplies, hedged.size(), quorum, badRequest(), others);
     }
 
     /**
@@ -254,39 +252,47 @@ public final class Gather {
         return hopeful.size();
     }
 
-    private String outcome(String learner) {
+    private Outcome outcome(String learner) {
         JobReply r = replies.get(learner);
         if (r != null) {
-            if (!r.ok()) {
-                return describe(r);
-            }
-            return hedged.contains(learner) ? "ok, not used: shard " + shardOf.get(learner) + " had answered" : "ok";
+            return switch (r.status()) {
+                case OK -> hedged.contains(learner) ? Outcome.HEDGED : Outcome.OK;
+                case NO_MODEL -> Outcome.NO_MODEL;
+                case BAD_REQUEST -> Outcome.REJECTED;
+                case FAILED -> Outcome.FAILED;
+            };
         }
         if (lost.contains(learner)) {
-            return LOST;
+            return Outcome.LOST;
         }
         if (awaited.contains(learner)) {
             String shard = shardOf.get(learner);
-            if (mode == Mode.FIRST_PER_SHARD && shard != null && winners.containsKey(shard)) {
-                return "not needed: shard " + shard + " had answered";
-            }
-            return NO_REPLY;
+            return mode == Mode.FIRST_PER_SHARD && shard != null && winners.containsKey(shard) ? Outcome.NOT_NEEDED
+                    : Outcome.NO_REPLY;
         }
-        return "not alive";
+        return Outcome.NOT_ALIVE;
+    }
+
+    /** The outcome in words, with the learner's own reason where it gave one. */
+    private String words(String learner, Outcome outcome) {
+        String what = switch (outcome) {
+            case OK -> "ok";
+            case HEDGED -> "ok, not used: shard " + shardOf.get(learner) + " had answered";
+            case NOT_NEEDED -> "not needed: shard " + shardOf.get(learner) + " had answered";
+            case NO_MODEL -> "does not hold the model";
+            case REJECTED -> "rejected the request";
+            case FAILED -> "failed";
+            case LOST -> "lost during the request (no heartbeat)";
+            case NO_REPLY -> "no reply before the deadline";
+            case NOT_ALIVE -> "not alive";
+        };
+        JobReply r = replies.get(learner);
+        boolean withReason = outcome == Outcome.NO_MODEL || outcome == Outcome.REJECTED || outcome == Outcome.FAILED;
+        return withReason && r.reason() != null ? what + ": " + r.reason() : what;
     }
 
     private String badRequest() {
         return replies.values().stream().filter(r -> r.status() == ReplyStatus.BAD_REQUEST).map(JobReply::reason)
                 .findFirst().orElse(null);
-    }
-
-    private static String describe(JobReply r) {
-        String what = switch (r.status()) {
-            case NO_MODEL -> "does not hold the model";
-            case BAD_REQUEST -> "rejected the request";
-            case FAILED -> "failed";
-            case OK -> "ok";
-        };
-        return r.reason() == null ? what : what + ": " + r.reason();
     }
 }

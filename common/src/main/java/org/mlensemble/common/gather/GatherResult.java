@@ -12,7 +12,8 @@ import org.mlensemble.common.messaging.JobReply;
  * @param members       every shard of the ensemble for this request, sorted
  * @param missing       shards without a successful reply, down ones included
  * @param servedBy      shard to the learner whose reply served it, for the shards used
- * @param outcomes      per learner, {@code ok} or why it did not serve
+ * @param outcomes      per learner, {@code ok} or why it did not serve, in words
+ * @param states        per learner, the same as an {@link Outcome}: what callers decide on
  * @param shardOutcomes per shard, {@code ok (learner)} or why each of its holders did not serve
  * @param learners      every learner that belonged to the request, to the shard it holds (null
  *                      when unknown: a live learner that never replied)
@@ -27,6 +28,7 @@ public record GatherResult(
         List<String> missing,
         Map<String, String> servedBy,
         Map<String, String> outcomes,
+        Map<String, Outcome> states,
         Map<String, String> shardOutcomes,
         Map<String, String> learners,
         List<JobReply> replies,

@@ -67,6 +67,23 @@ class GatherTest {
     }
 
     @Test
+    void everyLearnersOutcomeIsAlsoAStateToDecideOn() {
+        Gather gather = allLive(1, "a", "b", "c", "d", "e");
+        gather.offer(reply("a", ReplyStatus.OK));
+        gather.offer(reply("b", ReplyStatus.FAILED));
+        gather.offer(reply("c", ReplyStatus.BAD_REQUEST));
+        gather.offer(reply("d", ReplyStatus.NO_MODEL));
+        gather.retainAwaited(List.of("a", "b", "c", "d"));
+
+        GatherResult result = gather.close();
+        assertThat(result.states()).containsEntry("a", Outcome.OK).containsEntry("b", Outcome.FAILED)
+            .containsEntry("c", Outcome.REJECTED).containsEntry("d", Outcome.NO_MODEL)
+            .containsEntry("e", Outcome.LOST);
+        assertThat(result.outcomes()).containsEntry("c", "rejected the request: boom")
+            .containsEntry("d", "does not hold the model: boom");
+    }
+
+    @Test
     void isNotCompleteBeforeAnyReply() {
         Gather gather = allLive(1, "a", "b");
 

@@ -1,7 +1,9 @@
 package org.mlensemble.learner.system;
 
+import com.rabbitmq.client.Address;
 import java.time.Clock;
 import java.util.Map;
+import org.mlensemble.broker.AllNodesConnectionFactory;
 import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.Topology;
 import org.mlensemble.learner.sync.SyncState;
@@ -16,6 +18,7 @@ import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
@@ -99,16 +102,29 @@ class LearnerConfiguration {
     @Bean
     RabbitTemplateCustomizer stampUserId(ConnectionFactory connections) {
         String login = connections.getUsername();
-        return template -> template.addBeforePublishPostProcessors(message -> {
-            message.getMessageProperties().setUserId(login);
-            return message;
-        });
+        return template -> {
+            template.addBeforePublishPostProcessors(message -> {
+                message.getMessageProperties().setUserId(login);
+                return message;
+            });
+            // Publish on a connection apart from the consumers'. A broker may close the whole
+            // connection of a client whose reply went to a requester on a node that just died
+            // (RabbitMQ 3.10 crashes the publishing channel in direct reply-to delivery): on the
+            // consumers' connection that also lost the job's ack, so the job came back, was
+            // answered to the same dead requester, and took the consumers down again, while the
+            // learner's heartbeats said it was fine.
+            template.setUsePublisherConnection(true);
+        };
     }
 
-    /** Spring's connection (jobs, replies, heartbeats, sync) as the broker's UI shows it: {@code learner-3}. */
+    /**
+     * Spring's connections as the broker's UI shows them: {@code learner-3} (the job and sync
+     * consumers) and {@code learner-3 publisher} (replies, heartbeats, sync answers).
+     */
     @Bean
     org.springframework.amqp.rabbit.connection.ConnectionNameStrategy connectionNames(LearnerProperties props) {
-        return factory -> props.id();
+        return factory -> factory instanceof AbstractConnectionFactory c && !c.hasPublisherConnectionFactory()
+                ? props.id() + " publisher" : props.id();
     }
 
     @Bean
@@ -137,7 +153,8 @@ class LearnerConfiguration {
     DatasetJobs datasetJobs(LearnerProperties props, DatasetStore store, CachingConnectionFactory connections,
             RabbitConnectionDetails details, Identities identities, Clock clock) {
         return new DatasetJobs(props.id(), props.shard(), store,
-                StreamPartSources.of(new AllNodesConnectionFactory(connections.getRabbitConnectionFactory(), details),
+                StreamPartSources.of(new AllNodesConnectionFactory(connections.getRabbitConnectionFactory(),
+                        details.getAddresses().stream().map(a -> new Address(a.host(), a.port())).toList()),
                         identities::isApi, props.id()),
                 props.datasetReadTimeout(), clock);
     }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.mlensemble.common.features.FeatureEncoding;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
 import org.tribuo.common.tree.LeafNode;
@@ -23,7 +22,7 @@ import org.tribuo.regression.rtree.IndependentRegressionTreeModel;
  * side when its feature is greater than the split value, a feature the row lacks counting as 0, as
  * in Tribuo.
  */
-final class CompiledTrees {
+final class CompiledTrees extends IndexedPredictor {
 
     /** Per tree, per node: the feature (dense position) and split value, or -1 and the leaf value. */
     private final int[][] feature;
@@ -31,10 +30,10 @@ final class CompiledTrees {
     private final int[][] greater;
     private final int[][] lessOrEqual;
     private final double[][] leaf;
-    private final Map<String, Integer> position;
     private final boolean average;
 
     private CompiledTrees(List<Tree> trees, Map<String, Integer> position, boolean average) {
+        super(position);
         int t = trees.size();
         this.feature = new int[t][];
         this.split = new double[t][];
@@ -49,7 +48,6 @@ final class CompiledTrees {
             lessOrEqual[i] = tree.lessOrEqual.stream().mapToInt(Integer::intValue).toArray();
             leaf[i] = tree.leaf.stream().mapToDouble(Double::doubleValue).toArray();
         }
-        this.position = position;
         this.average = average;
     }
 
@@ -91,20 +89,14 @@ final class CompiledTrees {
         return compiled.isEmpty() ? null : new CompiledTrees(compiled, position, average);
     }
 
-    /** The dense position of a feature some split uses, or -1: the trees never look at it. */
-    int index(String feature) {
-        Integer i = position.get(feature);
-        return i == null ? -1 : i;
-    }
-
-    /** Every row's prediction (the trees' mean for a forest), in the model's scaled units. */
-    double[] predict(FeatureEncoding.IndexedRows rows) {
-        int[] idx = new int[rows.width()];
-        double[] val = new double[rows.width()];
-        double[] x = new double[position.size()];
-        double[] out = new double[rows.rows()];
-        for (int i = 0; i < out.length; i++) {
-            int n = rows.row(i, idx, val);
+    /**
+     * A row's prediction (the trees' mean for a forest): its features are spread into a dense
+     * vector, the trees walked, and the vector cleared again for the next row.
+     */
+    @Override
+    RowPredictor rowPredictor() {
+        double[] x = new double[width()];
+        return (idx, val, n) -> {
             for (int j = 0; j < n; j++) {
                 x[idx[j]] = val[j];
             }
@@ -112,12 +104,11 @@ final class CompiledTrees {
             for (int t = 0; t < feature.length; t++) {
                 sum += walk(t, x);
             }
-            out[i] = average ? sum / feature.length : sum;
             for (int j = 0; j < n; j++) {
                 x[idx[j]] = 0;
             }
-        }
-        return out;
+            return average ? sum / feature.length : sum;
+        };
     }
 
     private double walk(int t, double[] x) {

@@ -2,7 +2,6 @@ package org.mlensemble.learner.training;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.mlensemble.common.features.FeatureEncoding;
 import org.mlensemble.common.features.EncodedRow;
 import org.tribuo.Model;
 import org.tribuo.VariableInfo;
@@ -16,48 +15,34 @@ import org.tribuo.regression.sgd.linear.LinearSGDModel;
  * sorts its features by name and looks each one up, which cost more than the arithmetic.
  * Features the model never saw weigh nothing, as in Tribuo.
  */
-final class LinearWeights {
+final class LinearWeights extends IndexedPredictor {
 
     private final Map<String, Double> weights;
     private final double bias;
-    /** Feature name -> position in {@link #dense}: the column-major path looks each name up once per predict. */
-    private final Map<String, Integer> position;
+    /** The weights by position: the column-major path looks each name up once per predict. */
     private final double[] dense;
 
     private LinearWeights(Map<String, Double> weights, double bias) {
+        super(positions(weights.keySet()));
         this.weights = weights;
         this.bias = bias;
-        this.position = new HashMap<>(weights.size() * 2);
         this.dense = new double[weights.size()];
-        for (Map.Entry<String, Double> e : weights.entrySet()) {
-            dense[position.size()] = e.getValue();
-            position.put(e.getKey(), position.size());
-        }
-    }
-
-    /** The position of a feature's weight, or -1 for a feature the model never saw. */
-    int index(String feature) {
-        Integer i = position.get(feature);
-        return i == null ? -1 : i;
+        weights.forEach((name, w) -> dense[index(name)] = w);
     }
 
     /**
-     * Every row's dot product, from rows indexed by {@link #index}: the same sums in the same order
-     * as {@link #predict(EncodedRow)}, so the same bits, without a feature name per row.
+     * A row's dot product, from its indexed features: the same sums in the same order as
+     * {@link #predict(EncodedRow)}, so the same bits, without a feature name per row.
      */
-    double[] predict(FeatureEncoding.IndexedRows rows) {
-        int[] idx = new int[rows.width()];
-        double[] val = new double[rows.width()];
-        double[] out = new double[rows.rows()];
-        for (int i = 0; i < out.length; i++) {
-            int n = rows.row(i, idx, val);
+    @Override
+    RowPredictor rowPredictor() {
+        return (idx, val, n) -> {
             double sum = 0;
             for (int j = 0; j < n; j++) {
                 sum += dense[idx[j]] * val[j];
             }
-            out[i] = sum + bias;
-        }
-        return out;
+            return sum + bias;
+        };
     }
 
     /** The weights of a linear model with one output, or null for any other model. */

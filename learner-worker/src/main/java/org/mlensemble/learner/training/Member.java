@@ -19,14 +19,11 @@ public record Member(Regression model, FeatureEncoding encoding, MemberInfo info
      * first.
      */
     public double[] predict(Map<String, List<Object>> columns, int rows) {
-        LinearWeights linear = linear();
-        CompiledTrees trees = trees();
-        if (linear == null && trees == null) {
+        IndexedPredictor direct = linear() != null ? linear() : trees();
+        if (direct == null) {
             return predictEncoded(encoding.encodeColumns(columns, rows));
         }
-        double[] out = linear != null ? linear.predict(encoding.indexedRows(columns, rows, linear::index))
-                : trees.predict(encoding.indexedRows(columns, rows, trees::index));
-        return inverse(out);
+        return inverse(direct.predict(encoding.indexedRows(columns, rows, direct::index)));
     }
 
     double[] predictEncoded(List<EncodedRow> rows) {

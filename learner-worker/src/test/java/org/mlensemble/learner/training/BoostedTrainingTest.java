@@ -14,36 +14,24 @@ import java.util.List;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoost;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlensemble.common.learning.InvalidParamsException;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.metrics.RegressionMetrics;
-import org.mlensemble.common.table.Table;
 
 /** Gradient-boosted members trained with XGBoost: determinism, storage, early stopping, quality. */
 class BoostedTrainingTest {
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final HouseData data = new HouseData();
 
-    private static Table shardA;
-    private static Table test;
-    private static Map<String, List<Object>> testColumns;
 
     @TempDir
     Path work;
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC);
-
-    @BeforeAll
-    static void generateData() {
-        Fixtures.generate(dataDir);
-        shardA = Fixtures.shard(dataDir, "A");
-        test = Fixtures.testSet(dataDir);
-        testColumns = Fixtures.columns(test);
-    }
 
     @Test
     void aRefitIsBitIdenticalDownToTheModelFile() throws IOException {
@@ -52,8 +40,8 @@ class BoostedTrainingTest {
         Member first = train(new MemberTrainer(clock), job);
         Member second = train(new MemberTrainer(clock), job);
 
-        assertThat(bits(second.predict(testColumns, Fixtures.TEST_ROWS)))
-                .isEqualTo(bits(first.predict(testColumns, Fixtures.TEST_ROWS)));
+        assertThat(bits(second.predict(data.testColumns(), Fixtures.TEST_ROWS)))
+                .isEqualTo(bits(first.predict(data.testColumns(), Fixtures.TEST_ROWS)));
         assertThat(modelFile(second, "second")).isEqualTo(modelFile(first, "first"));
     }
 
@@ -71,9 +59,9 @@ class BoostedTrainingTest {
     @Test
     void anotherSeedGrowsOtherTrees() {
         double[] seven = train(new MemberTrainer(clock), Fixtures.job("m", 1, "boosted", Map.of(), 7, "shard", false))
-                .predict(testColumns, Fixtures.TEST_ROWS);
+                .predict(data.testColumns(), Fixtures.TEST_ROWS);
         double[] eight = train(new MemberTrainer(clock), Fixtures.job("m", 1, "boosted", Map.of(), 8, "shard", false))
-                .predict(testColumns, Fixtures.TEST_ROWS);
+                .predict(data.testColumns(), Fixtures.TEST_ROWS);
 
         assertThat(Arrays.equals(seven, eight)).isFalse();
     }
@@ -100,8 +88,8 @@ class BoostedTrainingTest {
 
         MemberStore.Loaded loaded = new MemberStore(work.resolve("store")).loadAll();
         assertThat(loaded.failures()).isEmpty();
-        assertThat(bits(loaded.members().get(0).predict(testColumns, Fixtures.TEST_ROWS)))
-                .isEqualTo(bits(member.predict(testColumns, Fixtures.TEST_ROWS)));
+        assertThat(bits(loaded.members().get(0).predict(data.testColumns(), Fixtures.TEST_ROWS)))
+                .isEqualTo(bits(member.predict(data.testColumns(), Fixtures.TEST_ROWS)));
     }
 
     @Test
@@ -137,10 +125,10 @@ class BoostedTrainingTest {
         assertThat(stored.getNumBoostedRound()).isEqualTo(rounds);
         assertThat(stored.getAttr(BoostedRegression.BEST_ITERATION)).isEqualTo(Integer.toString(best));
         Member reloaded = store.loadAll().members().get(0);
-        double[] p = member.predict(testColumns, Fixtures.TEST_ROWS);
-        assertThat(bits(reloaded.predict(testColumns, Fixtures.TEST_ROWS))).isEqualTo(bits(p));
+        double[] p = member.predict(data.testColumns(), Fixtures.TEST_ROWS);
+        assertThat(bits(reloaded.predict(data.testColumns(), Fixtures.TEST_ROWS))).isEqualTo(bits(p));
         // and predicts with the trees up to the best round, not with all of them
-        var rows = member.encoding().encodeColumns(testColumns, Fixtures.TEST_ROWS);
+        var rows = member.encoding().encodeColumns(data.testColumns(), Fixtures.TEST_ROWS);
         float[][] all = ((BoostedRegression) member.model()).booster().inplace_predict(
                 BoostedRegression.dense(rows, BoostedRegression.index(member.encoding().featureNames())),
                 rows.size(), member.encoding().featureCount(), Float.NaN);
@@ -170,11 +158,11 @@ class BoostedTrainingTest {
     }
 
     private double r2(Member member) {
-        return RegressionMetrics.of(Fixtures.actuals(test), member.predict(testColumns, Fixtures.TEST_ROWS)).r2();
+        return RegressionMetrics.of(Fixtures.actuals(data.test()), member.predict(data.testColumns(), Fixtures.TEST_ROWS)).r2();
     }
 
     private Member train(MemberTrainer trainer, FitJob job) {
-        return trainer.train(job, "learner-a", "A", shardA, (phase, pct) -> { });
+        return trainer.train(job, "learner-a", "A", data.shardA(), (phase, pct) -> { });
     }
 
     private byte[] modelFile(Member member, String name) throws IOException {

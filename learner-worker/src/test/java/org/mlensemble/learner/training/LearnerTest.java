@@ -13,9 +13,9 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlensemble.common.messaging.EvaluateJob;
 import org.mlensemble.common.messaging.FitJob;
@@ -26,14 +26,12 @@ import org.mlensemble.common.messaging.MemberInfo;
 import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.common.messaging.ReplyStatus;
 import org.mlensemble.common.messaging.TrainingProgress;
-import org.mlensemble.common.table.Table;
 
 class LearnerTest {
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final HouseData data = new HouseData();
 
-    private static Table test;
     private static PredictJob predictAll;
 
     @TempDir
@@ -43,12 +41,6 @@ class LearnerTest {
     private final TickingClock clock = new TickingClock(Instant.parse("2024-01-01T00:00:00Z"), Duration.ofSeconds(1));
 
     private MemberStore store;
-
-    @BeforeAll
-    static void generateData() {
-        Fixtures.generate(dataDir);
-        test = Fixtures.testSet(dataDir);
-    }
 
     @BeforeEach
     void newStore() {
@@ -138,7 +130,7 @@ class LearnerTest {
 
     @Test
     void datasetWithoutThisShardFails() throws IOException {
-        Files.createDirectories(dataDir.resolve("empty_set"));
+        Files.createDirectories(data.dir().resolve("empty_set"));
         JobReply reply = learner(3).fit(withDataset("m-1", "empty_set"));
 
         assertThat(reply.status()).isEqualTo(ReplyStatus.FAILED);
@@ -246,7 +238,7 @@ class LearnerTest {
         assertThat(reply.status()).isEqualTo(ReplyStatus.OK);
         assertThat(reply.job()).isEqualTo(JobType.EVALUATE);
         assertThat(reply.predictions()).hasSize(Fixtures.TEST_ROWS);
-        assertThat(reply.actuals()).containsExactly(Fixtures.actuals(test));
+        assertThat(reply.actuals()).containsExactly(Fixtures.actuals(data.test()));
         assertThat(learner.evaluate(new EvaluateJob("m-x")).status()).isEqualTo(ReplyStatus.NO_MODEL);
     }
 
@@ -283,12 +275,12 @@ class LearnerTest {
     }
 
     private Learner learner(int retention) {
-        return new Learner(new Learner.Settings("learner-a", "A", dataDir, retention), store, new MemberTrainer(clock),
+        return new Learner(new Learner.Settings("learner-a", "A", data.dir(), retention), store, new MemberTrainer(clock),
             clock);
     }
 
     private static PredictJob predict(String modelId) {
-        return new PredictJob(modelId, Fixtures.columns(test), Fixtures.TEST_ROWS);
+        return new PredictJob(modelId, Fixtures.columns(data.test()), Fixtures.TEST_ROWS);
     }
 
     private static FitJob withDataset(String modelId, String dataset) {

@@ -12,32 +12,21 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlensemble.common.messaging.FitJob;
-import org.mlensemble.common.table.Table;
 
 class MemberStoreTest {
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final HouseData data = new HouseData();
 
-    private static Table shardA;
-    private static Map<String, List<Object>> testColumns;
 
     @TempDir
     Path root;
 
     private final Clock clock = Clock.fixed(Instant.parse("2024-01-01T00:00:00Z"), ZoneOffset.UTC);
-
-    @BeforeAll
-    static void generateData() {
-        Fixtures.generate(dataDir);
-        shardA = Fixtures.shard(dataDir, "A");
-        testColumns = Fixtures.columns(Fixtures.testSet(dataDir));
-    }
 
     @Test
     void savedMembersLoadWithIdenticalPredictions() {
@@ -55,8 +44,8 @@ class MemberStoreTest {
             Member back = loaded.members().stream()
                 .filter(m -> m.info().modelId().equals(original.info().modelId())).findFirst().orElseThrow();
             assertThat(back.info()).isEqualTo(original.info());
-            assertThat(Arrays.equals(back.predict(testColumns, Fixtures.TEST_ROWS),
-                original.predict(testColumns, Fixtures.TEST_ROWS))).isTrue();
+            assertThat(Arrays.equals(back.predict(data.testColumns(), Fixtures.TEST_ROWS),
+                original.predict(data.testColumns(), Fixtures.TEST_ROWS))).isTrue();
         }
     }
 
@@ -196,6 +185,6 @@ class MemberStoreTest {
 
     private Member train(String modelId, String algorithm) {
         FitJob job = Fixtures.job(modelId, 1_000, algorithm, Fixtures.params(algorithm), 7, "shard", true);
-        return new MemberTrainer(clock).train(job, "learner-a", "A", shardA, (phase, pct) -> { });
+        return new MemberTrainer(clock).train(job, "learner-a", "A", data.shardA(), (phase, pct) -> { });
     }
 }

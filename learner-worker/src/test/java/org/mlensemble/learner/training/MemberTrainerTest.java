@@ -3,7 +3,6 @@ package org.mlensemble.learner.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -12,9 +11,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mlensemble.common.features.DataException;
@@ -26,31 +24,20 @@ import org.mlensemble.common.table.Table;
 
 class MemberTrainerTest {
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final HouseData data = new HouseData();
 
-    private static Table shardA;
-    private static Table test;
-    private static Map<String, List<Object>> testColumns;
 
     private final Clock clock = Clock.fixed(Instant.parse("2024-01-01T00:00:00Z"), ZoneOffset.UTC);
-
-    @BeforeAll
-    static void generateData() {
-        Fixtures.generate(dataDir);
-        shardA = Fixtures.shard(dataDir, "A");
-        test = Fixtures.testSet(dataDir);
-        testColumns = Fixtures.columns(test);
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"linear", "tree", "forest", "boosted"})
     void trainsAMemberThatPredictsFiniteValuesInTheShardRange(String algorithm) {
         Member member = train(Fixtures.job("m-1", algorithm), "A");
 
-        double[] p = member.predict(testColumns, Fixtures.TEST_ROWS);
+        double[] p = member.predict(data.testColumns(), Fixtures.TEST_ROWS);
 
-        double[] y = Fixtures.actuals(shardA);
+        double[] y = Fixtures.actuals(data.shardA());
         double lo = Arrays.stream(y).min().orElseThrow();
         double hi = Arrays.stream(y).max().orElseThrow();
         assertThat(p).hasSize(Fixtures.TEST_ROWS);
@@ -69,9 +56,9 @@ class MemberTrainerTest {
     void sameSeedGivesBitIdenticalPredictionsOnAFreshTrainer(String algorithm) {
         FitJob job = Fixtures.job("m-1", 1, algorithm, Fixtures.params(algorithm), 11, "bootstrap", true);
 
-        double[] first = train(job, "A").predict(testColumns, Fixtures.TEST_ROWS);
-        double[] second = new MemberTrainer(clock).train(job, "learner-a", "A", Fixtures.shard(dataDir, "A"),
-            (phase, pct) -> { }).predict(testColumns, Fixtures.TEST_ROWS);
+        double[] first = train(job, "A").predict(data.testColumns(), Fixtures.TEST_ROWS);
+        double[] second = new MemberTrainer(clock).train(job, "learner-a", "A", Fixtures.shard(data.dir(), "A"),
+            (phase, pct) -> { }).predict(data.testColumns(), Fixtures.TEST_ROWS);
 
         assertThat(Arrays.equals(first, second)).isTrue();
     }
@@ -79,9 +66,9 @@ class MemberTrainerTest {
     @Test
     void differentSeedGivesDifferentForestPredictions() {
         double[] seven = train(Fixtures.job("m", 1, "forest", Fixtures.params("forest"), 7, "shard", false), "A")
-            .predict(testColumns, Fixtures.TEST_ROWS);
+            .predict(data.testColumns(), Fixtures.TEST_ROWS);
         double[] eight = train(Fixtures.job("m", 1, "forest", Fixtures.params("forest"), 8, "shard", false), "A")
-            .predict(testColumns, Fixtures.TEST_ROWS);
+            .predict(data.testColumns(), Fixtures.TEST_ROWS);
 
         assertThat(Arrays.equals(seven, eight)).isFalse();
     }
@@ -97,8 +84,8 @@ class MemberTrainerTest {
         Member whole = train(Fixtures.job("m", 1, "linear", Map.of(), 7, "shard", false), "A");
         Member bootstrap = train(Fixtures.job("m", 1, "linear", Map.of(), 7, "bootstrap", false), "A");
 
-        assertThat(Arrays.equals(whole.predict(testColumns, Fixtures.TEST_ROWS),
-            bootstrap.predict(testColumns, Fixtures.TEST_ROWS))).isFalse();
+        assertThat(Arrays.equals(whole.predict(data.testColumns(), Fixtures.TEST_ROWS),
+            bootstrap.predict(data.testColumns(), Fixtures.TEST_ROWS))).isFalse();
         assertThat(bootstrap.info().sampling()).isEqualTo("bootstrap");
         assertThat(whole.info().sampling()).isEqualTo("shard");
         assertThat(bootstrap.info().rows()).isEqualTo(100);
@@ -126,7 +113,7 @@ class MemberTrainerTest {
         Member forest = train(Fixtures.job("m", "forest"), "A");
         Member boosted = train(Fixtures.job("m", "boosted"), "A");
         Map<String, List<Object>> columns = new LinkedHashMap<>();
-        testColumns.forEach((name, values) -> {
+        data.testColumns().forEach((name, values) -> {
             List<Object> two = new ArrayList<>();
             two.add(name.equals("Neighborhood") ? "Atlantis" : values.get(0));
             two.add(null);
@@ -142,8 +129,8 @@ class MemberTrainerTest {
     @Test
     void linearMembersPredictWithTheirWeightsExactlyAsTribuoDoes() {
         Member linear = train(Fixtures.job("m", "linear"), "A");
-        Map<String, List<Object>> columns = new LinkedHashMap<>(testColumns);
-        columns.put("Neighborhood", new ArrayList<>(testColumns.get("Neighborhood")));
+        Map<String, List<Object>> columns = new LinkedHashMap<>(data.testColumns());
+        columns.put("Neighborhood", new ArrayList<>(data.testColumns().get("Neighborhood")));
         columns.get("Neighborhood").set(0, "Atlantis");
         columns.get("LotArea").set(1, null);
         var rows = linear.encoding().encodeColumns(columns, Fixtures.TEST_ROWS);
@@ -160,10 +147,10 @@ class MemberTrainerTest {
 
     @Test
     void membersReadColumnsStraightIntoTheirIndexesAndPredictAsTribuoDoes() {
-        Map<String, List<Object>> columns = new LinkedHashMap<>(testColumns);
-        columns.put("Neighborhood", new ArrayList<>(testColumns.get("Neighborhood")));
+        Map<String, List<Object>> columns = new LinkedHashMap<>(data.testColumns());
+        columns.put("Neighborhood", new ArrayList<>(data.testColumns().get("Neighborhood")));
         columns.get("Neighborhood").set(0, "Atlantis");
-        columns.put("LotArea", new ArrayList<>(testColumns.get("LotArea")));
+        columns.put("LotArea", new ArrayList<>(data.testColumns().get("LotArea")));
         columns.get("LotArea").set(1, null);
         columns.remove("GrLivArea"); // a column left out: missing in every row
 
@@ -184,8 +171,8 @@ class MemberTrainerTest {
 
     @Test
     void theBinaryJobBodyPredictsTheSameBitsAsItsJson() {
-        Map<String, List<Object>> columns = new LinkedHashMap<>(testColumns);
-        columns.put("LotArea", new ArrayList<>(testColumns.get("LotArea")));
+        Map<String, List<Object>> columns = new LinkedHashMap<>(data.testColumns());
+        columns.put("LotArea", new ArrayList<>(data.testColumns().get("LotArea")));
         columns.get("LotArea").set(1, null);
         var job = new org.mlensemble.common.messaging.PredictJob("m", columns, Fixtures.TEST_ROWS);
         var json = org.mlensemble.common.messaging.MessageCodec.decode(
@@ -216,23 +203,23 @@ class MemberTrainerTest {
         FitJob job = new FitJob("m", 1, Fixtures.DATASET, Fixtures.TARGET, "linear", Map.of(), 7, "shard", true,
             false, Map.of(), List.of("Id"));
 
-        double[] p = train(job, "A").predict(testColumns, Fixtures.TEST_ROWS);
+        double[] p = train(job, "A").predict(data.testColumns(), Fixtures.TEST_ROWS);
 
-        double mean = Arrays.stream(Fixtures.actuals(test)).average().orElseThrow();
+        double mean = Arrays.stream(Fixtures.actuals(data.test())).average().orElseThrow();
         assertThat(Arrays.stream(p).average().orElseThrow()).isBetween(mean / 2, mean * 2);
     }
 
     @Test
     void linearMemberExplainsMostOfTheVarianceOnTheTestSet() {
-        double[] p = train(Fixtures.job("m", "linear"), "A").predict(testColumns, Fixtures.TEST_ROWS);
+        double[] p = train(Fixtures.job("m", "linear"), "A").predict(data.testColumns(), Fixtures.TEST_ROWS);
 
-        assertThat(RegressionMetrics.of(Fixtures.actuals(test), p).r2()).isGreaterThan(0.6);
+        assertThat(RegressionMetrics.of(Fixtures.actuals(data.test()), p).r2()).isGreaterThan(0.6);
     }
 
     @Test
     void reportsProgressPhases() {
         List<String> phases = new ArrayList<>();
-        new MemberTrainer(clock).train(Fixtures.job("m", "tree"), "l", "A", shardA, (phase, pct) -> phases.add(phase));
+        new MemberTrainer(clock).train(Fixtures.job("m", "tree"), "l", "A", data.shardA(), (phase, pct) -> phases.add(phase));
 
         assertThat(phases).containsExactly("encoding", "training");
     }
@@ -248,7 +235,7 @@ class MemberTrainerTest {
     }
 
     private Member train(FitJob job, String shard) {
-        Table table = shard.equals("A") ? shardA : Fixtures.shard(dataDir, shard);
+        Table table = shard.equals("A") ? data.shardA() : Fixtures.shard(data.dir(), shard);
         return new MemberTrainer(clock).train(job, "learner-" + shard.toLowerCase(), shard, table, (phase, pct) -> { });
     }
 }

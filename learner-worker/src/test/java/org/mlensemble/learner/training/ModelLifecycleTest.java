@@ -6,10 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlensemble.common.messaging.ColumnSet;
 import org.mlensemble.common.messaging.DeleteModelJob;
@@ -23,8 +22,8 @@ import org.mlensemble.common.messaging.ReplyStatus;
 /** Retention by count and age, pinning, deletion, and the removals a learner remembers. */
 class ModelLifecycleTest {
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final HouseData data = new HouseData();
 
     @TempDir
     Path work;
@@ -33,11 +32,6 @@ class ModelLifecycleTest {
             Duration.ofSeconds(1));
 
     private MemberStore store;
-
-    @BeforeAll
-    static void generateData() {
-        Fixtures.generate(dataDir);
-    }
 
     @BeforeEach
     void newStore() {
@@ -141,7 +135,7 @@ class ModelLifecycleTest {
 
     @Test
     void removalsAreBoundedNewestFirst() {
-        Learner learner = new Learner(new Learner.Settings("learner-a", "A", dataDir, 1, Duration.ZERO, 2), store,
+        Learner learner = new Learner(new Learner.Settings("learner-a", "A", data.dir(), 1, Duration.ZERO, 2), store,
                 new MemberTrainer(clock), clock);
         for (int i = 1; i <= 5; i++) {
             learner.fit(Fixtures.job("m-" + i, "linear"));
@@ -178,7 +172,7 @@ class ModelLifecycleTest {
     }
 
     private Learner learner(int retention, Duration maxAge) {
-        return new Learner(new Learner.Settings("learner-a", "A", dataDir, retention, maxAge, 200), store,
+        return new Learner(new Learner.Settings("learner-a", "A", data.dir(), retention, maxAge, 200), store,
                 new MemberTrainer(clock), clock);
     }
 }

@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,7 +18,6 @@ import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.JobReply;
 import org.mlensemble.common.messaging.PredictJob;
 import org.mlensemble.common.messaging.ReplyStatus;
-import org.mlensemble.common.table.Table;
 import org.tribuo.Model;
 
 /**
@@ -28,21 +27,14 @@ import org.tribuo.Model;
  */
 class ReplicaTrainingTest {
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final HouseData data = new HouseData();
 
-    private static Table test;
 
     @TempDir
     Path work;
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC);
-
-    @BeforeAll
-    static void generateData() {
-        Fixtures.generate(dataDir);
-        test = Fixtures.testSet(dataDir);
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"linear", "tree", "forest", "boosted"})
@@ -63,7 +55,7 @@ class ReplicaTrainingTest {
         assertThat(bits(b.member().holdoutRmse())).isEqualTo(bits(a.member().holdoutRmse()));
         assertThat(b.member().provenance()).isEqualTo(a.member().provenance());
 
-        PredictJob predict = new PredictJob(job.modelId(), Fixtures.columns(test), test.rows().size());
+        PredictJob predict = new PredictJob(job.modelId(), Fixtures.columns(data.test()), data.test().rows().size());
         double[] pa = one.predict(predict).predictions();
         double[] pb = five.predict(predict).predictions();
         assertThat(bits(pb)).isEqualTo(bits(pa));
@@ -87,7 +79,7 @@ class ReplicaTrainingTest {
     }
 
     private Learner learner(String id) {
-        return new Learner(new Learner.Settings(id, "A", dataDir, 3), new MemberStore(work.resolve(id)),
+        return new Learner(new Learner.Settings(id, "A", data.dir(), 3), new MemberStore(work.resolve(id)),
                 new MemberTrainer(clock), clock);
     }
 

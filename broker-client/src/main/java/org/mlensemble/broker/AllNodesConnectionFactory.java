@@ -1,4 +1,4 @@
-package org.mlensemble.learner.system;
+package org.mlensemble.broker;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
@@ -8,24 +8,30 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 
 /**
- * The client factory that Spring configured (credentials, virtual host, TLS, timeouts), opening
- * each connection to one of the broker's nodes ({@code spring.rabbitmq.addresses}) rather than to
- * the first one only. The connections this application opens by hand (besides Spring's own,
+ * A configured client factory (credentials, virtual host, TLS, timeouts: in the applications, the
+ * one Spring configured), opening each connection to one of the broker's nodes
+ * ({@code spring.rabbitmq.addresses}) rather than to the first one only. The connections this application opens by hand (besides Spring's own,
  * which use the addresses already) go through it, so they reach a live node of a cluster, in a
  * random order so that instances spread over the nodes, and a reconnect after a node is lost
  * finds another one.
  */
-final class AllNodesConnectionFactory extends ConnectionFactory {
+public final class AllNodesConnectionFactory extends ConnectionFactory {
 
     private final ConnectionFactory configured;
     private final List<Address> addresses;
 
-    AllNodesConnectionFactory(ConnectionFactory configured, RabbitConnectionDetails details) {
+    /**
+     * @param configured the factory whose settings every connection uses
+     * @param addresses  every node of the broker; at least one
+     */
+    public AllNodesConnectionFactory(ConnectionFactory configured, List<Address> addresses) {
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("no broker address");
+        }
         this.configured = configured;
-        this.addresses = details.getAddresses().stream().map(a -> new Address(a.host(), a.port())).toList();
+        this.addresses = List.copyOf(addresses);
     }
 
     @Override
