@@ -38,6 +38,10 @@ class MetricsContractTest {
     @LocalManagementPort
     int port;
 
+    /** The public port, where the API's requests go. */
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int serverPort;
+
     @Test
     void everyDocumentedMetricIsThereFromStartUpWithHelpText() throws Exception {
         String text = scrape();
@@ -67,7 +71,7 @@ class MetricsContractTest {
     void requestsAreTimedPerEndpointAndStatusUnderTheDocumentedNameOnly() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (String path : List.of("/v1/ml-distributed/learners", "/v1/ml-distributed/models/m-nope")) {
-            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path))
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding());
         }
         String text = scrape();
