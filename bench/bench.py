@@ -66,6 +66,8 @@ class Bench(Cluster, P1, P2, P3, P4, P5, Report):
         self.classes = BENCH_CLASSES
         self.api_key = os.environ.get("ML_API_KEY")
         self.key_headers = {"X-API-Key": self.api_key} if self.api_key else {}
+        # actuator answers on each process's port + this (bin/mlcluster's ML_MANAGEMENT_PORT_OFFSET)
+        self.mgmt_offset = int(os.environ.get("ML_MANAGEMENT_PORT_OFFSET", "1000"))
         self.own_cluster = not a.url
         self.env = dict(os.environ)
         self.lb_port = int(self.env.get("ML_LB_MAIN_PORT", "27080"))

@@ -13,7 +13,8 @@ class P1:
             return total
         for api in (self.api1, self.api2):
             try:
-                s, text = http("GET", f"{api}/actuator/prometheus", timeout=5, headers=self.key_headers)
+                host, port = api.rsplit(":", 1)
+                s, text = http("GET", f"{host}:{int(port) + self.mgmt_offset}/actuator/prometheus", timeout=5)
             except StepFailed:
                 continue
             if s != 200:

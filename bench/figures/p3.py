@@ -96,7 +96,7 @@ class P3:
                                    headers=self.key_headers)
                     if s == 200:
                         now = time.monotonic()
-                        for m in json.loads(body).get("members", []):
+                        for m in json.loads(body).get("members", {}).get("list", []):
                             phases.setdefault(m["learnerId"], {}).setdefault(m["phase"], now)
                 except (StepFailed, ValueError):
                     pass

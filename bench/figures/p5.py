@@ -30,6 +30,8 @@ class P5:
     def probe_args(self, kind, name, port, model_dir=None):
         e = self.env
         args = [f"--server.port={port}", f"--server.address={e.get('ML_BIND_ADDRESS', '127.0.0.1')}",
+                f"--management.server.port={port + self.mgmt_offset}",
+                f"--management.server.address={e.get('ML_BIND_ADDRESS', '127.0.0.1')}",
                 f"--ml.prefix={e.get('ML_PREFIX', 'ml')}",
                 f"--spring.rabbitmq.host={e.get('ML_RABBIT_HOST', '127.0.0.1')}",
                 f"--spring.rabbitmq.port={e.get('ML_RABBIT_PORT', '5672')}",
@@ -152,7 +154,8 @@ class P5:
             now = time.monotonic()
             if healthy is None:
                 try:
-                    s, b = http("GET", f"http://127.0.0.1:{port}/actuator/health/readiness", timeout=2)
+                    s, b = http("GET", f"http://127.0.0.1:{port + self.mgmt_offset}/actuator/health/readiness",
+                                timeout=2)
                     if s == 200 and '"UP"' in b:
                         healthy = now - t0
                 except StepFailed:

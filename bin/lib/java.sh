@@ -29,6 +29,8 @@ java_spec() {
   SPEC_ARGS=(
     "--server.port=$port"
     "--server.address=$BIND_ADDRESS"
+    "--management.server.port=$(((port == 0) ? 0 : port + MANAGEMENT_PORT_OFFSET))"
+    "--management.server.address=$BIND_ADDRESS"
     "--ml.prefix=$PREFIX"
     "--spring.rabbitmq.virtual-host=$RABBIT_VHOST"
   )
@@ -61,7 +63,7 @@ java_spec() {
     opts_str=$API_JAVA_OPTS
     extra_str=$API_EXTRA_ARGS
     SPEC_ARGS+=("--spring.rabbitmq.username=$API_RABBIT_USER" "--ml.identity.learner-user=$LEARNER_RABBIT_USER_PATTERN"
-      "--ml.api.instance-name=$name")
+      "--ml.api.instance-name=$name" "--ml.api.stats.management-url=http://$RABBIT_HOST:$RABBIT_MGMT_PORT")
     if [[ -n ${ML_API_KEY:-} ]]; then
       SPEC_JSON="{\"spring\":{\"rabbitmq\":{\"password\":\"$(json_escape "$API_RABBIT_PASSWORD")\"}},\"ml\":{\"api\":{\"api-key\":\"$(json_escape "$ML_API_KEY")\"}}}"
     else

@@ -57,6 +57,9 @@ shard_of() {
   echo "${!var:-$(shard_letter $(((idx - 1) % SHARD_COUNT)))}"
 }
 
+# management_port_of NAME: where an api instance or learner answers actuator
+management_port_of() { echo $(($(port_of "$1") + MANAGEMENT_PORT_OFFSET)); }
+
 lb_prefix() { echo "$RUN_DIR/nginx-${1#lb-}"; }
 
 log_file() {

@@ -47,7 +47,7 @@ health_url() {
   case $(kind_of "$name") in
     lb) echo "http://127.0.0.1:$port/lb-health" ;;
     broker) echo "amqp://127.0.0.1:$port" ;;
-    *) echo "http://127.0.0.1:$port/actuator/health/readiness" ;;
+    *) echo "http://127.0.0.1:$(management_port_of "$name")/actuator/health/readiness" ;;
   esac
 }
 

@@ -11,6 +11,16 @@
   const evaluations = new Map();
   let latestModel = null;
   let timer = null;
+  // each api instance's own samples (GET /stats answers for the instance the balancer picked)
+  const seriesByInstance = new Map();
+  const instanceSeenAt = new Map();
+  // which load balancer and api instance answered the last call (headers the balancers add)
+  const edge = { lb: null, upstream: null };
+  const COLORS = ['#3b6fd4', '#c62828', '#1a7f37', '#8e44ad', '#e67e22', '#16a085', '#7f8c8d', '#d35400'];
+  const SVG = 'http://www.w3.org/2000/svg';
+
+  // points in time are shown as ISO-8601 UTC, as the API writes them, never in the browser's locale
+  function iso(d) { return d.toISOString().replace(/\.\d+Z$/, 'Z'); }
 
   function headers(extra) {
     return Object.assign({ 'Accept': 'application/json', 'X-Requested-With': 'ml-dashboard' }, extra || {});
@@ -24,6 +34,8 @@
       body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin'
     });
     const json = await res.json().catch(() => ({}));
+    edge.lb = res.headers.get('X-ML-LB');
+    edge.upstream = res.headers.get('X-ML-Upstream');
     if (res.status === 401) throw new SignedOut('signed out');
     if (!res.ok) throw new Error((json.title || res.status) + ': ' + (json.detail || res.statusText));
     return json;
@@ -51,7 +63,7 @@
     body.replaceChildren(...learners.map(l => row([
       l.learnerId, l.shard,
       el('span', { class: l.alive ? 'alive' : 'dead' }, l.alive ? 'alive' : 'down'),
-      String(l.members.length),
+      String(l.held.length),
       l.training.filter(t => t.percent < 100).map(t => t.modelId + ' ' + t.phase + ' ' + t.percent + '%').join(', ') || '—',
       ago(l.lastSeen)
     ], { 'data-learner': l.learnerId, 'data-alive': String(l.alive) })));
@@ -71,11 +83,16 @@
         button('delete', 'delete', m.modelId)].forEach(b => actions.appendChild(b));
       return row([
         m.modelId, m.algorithm, m.dataset + ' → ' + m.target, String(m.seed),
-        m.members + ' (' + m.liveMembers + ')', (m.createdAt || '').replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+        m.members.used + ' of ' + m.members.expected + (m.members.missing.length ? ' (missing ' + m.members.missing.join(', ') + ')' : ''), (m.createdAt || '').replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
         m.pinned ? 'pinned' : '', actions
       ], { 'data-model': m.modelId, 'data-pinned': String(!!m.pinned) });
     }));
-    latestModel = (models.find(m => m.liveMembers > 0) || {}).modelId || null;
+    latestModel = (models.find(m => m.members.used > 0) || {}).modelId || null;
+    const select = document.getElementById('predict-model');
+    const chosen = select.value;
+    select.replaceChildren(el('option', { value: '' }, 'the newest that accepts the columns'),
+      ...models.map(m => el('option', { value: m.modelId }, m.modelId + ' (' + m.algorithm + ', ' + m.dataset + ')')));
+    select.value = models.some(m => m.modelId === chosen) ? chosen : '';
     return models.length ? 'latest model ' + models[0].modelId : 'no model yet: POST ' + base + '/fit';
   }
 
@@ -131,6 +148,178 @@
     });
   }
 
+  // ---- traffic charts: axes with values, time in UTC
+
+  function svgEl(tag, attrs, text) {
+    const e = document.createElementNS(SVG, tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, v));
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function tickText(v) {
+    return Math.abs(v) >= 1e3 ? (v / 1e3).toFixed(1) + 'k' : v >= 10 ? v.toFixed(0) : v.toFixed(v >= 1 ? 1 : 2);
+  }
+
+  // lines: [{label, color, dash, points: [[epochMs, value], ...]}]
+  function lineChart(id, lines, empty) {
+    const svg = document.getElementById(id);
+    svg.replaceChildren();
+    const W = 420, H = 200, left = 40, right = 8, top = 18, bottom = 22;
+    const all = lines.flatMap(l => l.points);
+    if (!all.length) {
+      svg.appendChild(svgEl('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty' },
+        empty || 'no samples yet'));
+      return;
+    }
+    let t0 = Math.min(...all.map(p => p[0])), t1 = Math.max(...all.map(p => p[0]));
+    if (t1 === t0) { t0 -= 5000; t1 += 5000; } // one sample: a window around it, so the ticks spread
+    const vmax = Math.max(...all.map(p => p[1]), 0) * 1.1 || 1;
+    const x = t => left + (t - t0) / (t1 - t0) * (W - left - right);
+    const y = v => H - bottom - v / vmax * (H - top - bottom);
+    svg.appendChild(svgEl('line', { x1: left, y1: H - bottom, x2: W - right, y2: H - bottom, class: 'axis' }));
+    svg.appendChild(svgEl('line', { x1: left, y1: top, x2: left, y2: H - bottom, class: 'axis' }));
+    for (let k = 0; k <= 4; k++) {
+      const v = vmax * k / 4;
+      svg.appendChild(svgEl('text', { x: left - 3, y: y(v) + 3, 'text-anchor': 'end', class: 'chart-tick' }, tickText(v)));
+      const t = t0 + (t1 - t0) * k / 4;
+      svg.appendChild(svgEl('text', { x: x(t), y: H - 6, 'text-anchor': k === 0 ? 'start' : k === 4 ? 'end' : 'middle',
+        class: 'chart-tick' }, new Date(t).toISOString().substring(11, 19) + (k === 4 ? 'Z' : '')));
+    }
+    lines.forEach((l, i) => {
+      if (!l.points.length) return;
+      const d = l.points.map((p, j) => (j ? 'L' : 'M') + x(p[0]).toFixed(1) + ' ' + y(p[1]).toFixed(1)).join(' ');
+      const path = svgEl('path', { d, class: 'series', stroke: l.color, 'data-series': l.label });
+      if (l.dash) path.setAttribute('stroke-dasharray', '4 3');
+      svg.appendChild(path);
+      if (l.points.length === 1) { // a path of one point draws nothing
+        svg.appendChild(svgEl('circle', { cx: x(l.points[0][0]), cy: y(l.points[0][1]), r: 2.5, fill: l.color }));
+      }
+      svg.appendChild(svgEl('text', { x: left + 4 + (i % 4) * 92, y: 10 + Math.floor(i / 4) * 9, fill: l.color,
+        class: 'legend' }, l.label));
+    });
+  }
+
+  function renderStats(stats) {
+    if (stats && stats.instance) {
+      seriesByInstance.set(stats.instance, stats);
+      instanceSeenAt.set(stats.instance, Date.now());
+    }
+    const rate = new Map(), replies = new Map(), latency = [];
+    let i = 0;
+    [...seriesByInstance.keys()].sort().forEach(instance => {
+      const s = seriesByInstance.get(instance);
+      const step = (s.intervalSeconds || 5) * 1000;
+      const p50 = [], p99 = [];
+      s.samples.forEach(sample => {
+        const t = Math.round(Date.parse(sample.at) / step) * step;
+        rate.set(t, (rate.get(t) || 0) + sample.requestsPerSecond);
+        if (sample.p50Ms != null) p50.push([t, sample.p50Ms]);
+        if (sample.p99Ms != null) p99.push([t, sample.p99Ms]);
+        [sample.lateReplies || {}, sample.missingReplies || {}].forEach(byLearner => Object.entries(byLearner)
+          .forEach(([learner, n]) => {
+            const m = replies.get(learner) || new Map();
+            m.set(t, (m.get(t) || 0) + n);
+            replies.set(learner, m);
+          }));
+      });
+      const color = COLORS[i++ % COLORS.length];
+      latency.push({ label: instance + ' p50', color, points: p50 }, { label: instance + ' p99', color, dash: true, points: p99 });
+    });
+    const sorted = m => [...m.entries()].sort((a, b) => a[0] - b[0]);
+    lineChart('chart-rate', [{ label: 'requests/s', color: COLORS[0], points: sorted(rate) }]);
+    lineChart('chart-latency', latency);
+    lineChart('chart-replies', [...replies.keys()].sort().map((learner, k) =>
+      ({ label: learner, color: COLORS[k % COLORS.length], points: sorted(replies.get(learner)) })),
+      rate.size ? 'no late or missing reply in these samples' : 'no samples yet');
+  }
+
+  function renderState(broker) {
+    const apis = [...instanceSeenAt.entries()].sort().map(([name, at]) => name + ' (answered ' + ago(new Date(at).toISOString()) + ')');
+    document.getElementById('edge').textContent = (edge.lb
+      ? 'This page reaches the api through load balancer ' + edge.lb + ', which last passed it to ' + (edge.upstream || '?')
+      : 'This page talks to an api instance directly (no load balancer in between)') +
+      '. api instances seen: ' + (apis.join(', ') || '—') + '.';
+    const summary = document.getElementById('broker-summary');
+    const body = document.querySelector('#queues tbody');
+    if (!broker.reachable) {
+      summary.textContent = 'Broker: its management API cannot be asked (' + broker.problem + '); queue depths are unknown.';
+      summary.className = 'error';
+      summary.setAttribute('data-broker', 'unreachable');
+      body.replaceChildren();
+      return;
+    }
+    const names = broker.connections.map(c => c.name);
+    summary.className = 'muted';
+    summary.setAttribute('data-broker', 'reachable');
+    summary.textContent = 'Broker ' + (broker.node || '?') + ' (RabbitMQ ' + (broker.version || '?') + '), vhost ' +
+      broker.vhost + ': ' + broker.queues.length + ' queues, ' + names.length + ' connections visible to the api (' +
+      (names.join(', ') || '—') + '); asked at ' + broker.at + '.';
+    body.replaceChildren(...broker.queues.map(q => row([q.name, q.type || '—', String(q.ready), String(q.unacknowledged),
+      String(q.consumers)], { 'data-queue': q.name })));
+  }
+
+  // ---- fits in progress, from the learners' reports (GET /fit/jobs/{id} per fit)
+
+  function bar(percent, phase) {
+    const outer = el('span', { class: 'progress ' + phase, title: phase + ' ' + percent + '%' });
+    const inner = el('span', { style: 'width:' + Math.max(0, Math.min(100, percent)) + '%' });
+    outer.appendChild(inner);
+    return outer;
+  }
+
+  async function renderFits(learners) {
+    const ids = [...new Set(learners.flatMap(l => (l.training || [])
+      .filter(t => t.phase !== 'failed' && t.percent < 100).map(t => t.modelId)))].slice(0, 4);
+    const jobs = await Promise.all(ids.map(id => call('GET', '/fit/jobs/' + encodeURIComponent(id)).catch(() => null)));
+    const box = document.getElementById('fit-progress');
+    box.replaceChildren(...jobs.filter(Boolean).map(job => {
+      const t = el('table', { 'data-fit': job.modelId });
+      const head = el('tr');
+      head.appendChild(el('th', {}, job.modelId));
+      head.appendChild(el('th', {}, job.state + ', ' + job.members.used + ' of ' + job.members.expected + ' shards trained'));
+      head.appendChild(wrap(bar(job.percent, job.state)));
+      head.appendChild(el('th', {}, job.percent + '%'));
+      t.appendChild(head);
+      (job.members.list || []).forEach(m => t.appendChild(row([m.learnerId + ' (' + (m.shard || '?') + ')',
+        m.phase + (m.alive ? '' : ', not alive'), bar(m.percent, m.phase), m.percent + '%'], { 'data-fit-learner': m.learnerId })));
+      return t;
+    }));
+    document.getElementById('fits-none').hidden = box.children.length > 0;
+  }
+
+  // ---- predict from pasted CSV
+
+  async function predictCsv(ev) {
+    ev.preventDefault();
+    const csv = document.getElementById('predict-csv').value.trim() + '\n';
+    const model = document.getElementById('predict-model').value;
+    const result = document.getElementById('predict-result');
+    const body = document.querySelector('#predictions tbody');
+    body.replaceChildren();
+    result.className = 'muted';
+    result.textContent = 'predicting…';
+    const res = await fetch(base + '/predict' + (model ? '?modelId=' + encodeURIComponent(model) : ''), {
+      method: 'POST', headers: headers({ 'Content-Type': 'text/csv', 'Accept': 'text/csv' }), body: csv,
+      credentials: 'same-origin'
+    });
+    const text = await res.text();
+    if (res.status === 401) { showSignIn(); return; }
+    if (!res.ok) {
+      let problem = {};
+      try { problem = JSON.parse(text); } catch (e) { /* not JSON: shown as the status */ }
+      result.className = 'error';
+      result.setAttribute('data-status', String(res.status));
+      result.textContent = (problem.title || res.status) + ': ' + (problem.detail || res.statusText);
+      return;
+    }
+    const values = text.split('\n').map(s => s.trim()).filter(s => s.length);
+    result.setAttribute('data-status', String(res.status));
+    result.textContent = values.length + ' prediction' + (values.length === 1 ? '' : 's') + ' by model ' +
+      (res.headers.get('X-ML-Model-Id') || '?');
+    body.replaceChildren(...values.map((v, k) => row([String(k + 1), fmt(Number(v), 1)], { 'data-prediction': String(k + 1) })));
+  }
+
   async function evaluate(modelId) {
     if (!modelId) throw new Error('no model to evaluate yet');
     if (!evaluations.has(modelId)) evaluations.set(modelId, await call('POST', '/evaluate', { modelId }));
@@ -157,7 +346,13 @@
     try {
       const [learners, models] = await Promise.all([call('GET', '/learners'), call('GET', '/models')]);
       document.getElementById('summary').textContent = renderLearners(learners) + ' · ' + renderModels(models);
-      document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+      // an instance without these endpoints (older, during an upgrade) leaves the charts as they were
+      const [stats, broker] = await Promise.all([call('GET', '/stats').catch(() => null),
+        call('GET', '/broker').catch(e => ({ reachable: false, problem: e.message }))]);
+      renderStats(stats);
+      renderState(broker);
+      await renderFits(learners);
+      document.getElementById('updated').textContent = 'updated ' + iso(new Date());
       error.hidden = true;
     } catch (e) {
       if (e instanceof SignedOut) { showSignIn(); return; }
@@ -205,6 +400,7 @@
   });
 
   document.getElementById('evaluate').addEventListener('click', () => evaluate(latestModel).catch(failed));
+  document.getElementById('predict-form').addEventListener('submit', ev => predictCsv(ev).catch(failed));
   document.querySelector('#models tbody').addEventListener('click', ev => {
     const b = ev.target.closest('button[data-action]');
     if (b) act(b.dataset.action, b.dataset.model).catch(failed);

@@ -9,7 +9,7 @@ import org.mlensemble.api.ensemble.EvaluateCommand;
 import org.mlensemble.api.ensemble.EvaluateOutcome;
 import org.mlensemble.api.ensemble.FitCommand;
 import org.mlensemble.api.ensemble.FitOutcome;
-import org.mlensemble.api.ensemble.Members;
+import org.mlensemble.api.membership.Members;
 import org.mlensemble.api.ensemble.ModelChange;
 import org.mlensemble.api.ensemble.ModelRemovedException;
 import org.mlensemble.api.ensemble.NoModelException;

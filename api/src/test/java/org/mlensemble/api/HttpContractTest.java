@@ -23,7 +23,8 @@ import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.ResultActions;
 
 /** The HTTP contract: the seed's shapes, options, limits and problem details, without a broker. */
-@WebMvcTest(properties = {"ml.api.max-rows=3", "ml.api.max-body-bytes=2048"})
+@WebMvcTest(properties = {"ml.api.max-rows=3", "ml.api.max-body-bytes=2048",
+        "ml.api.stats.management-url=http://127.0.0.1:1"})
 @Import(WebSliceConfig.class)
 class HttpContractTest {
 
@@ -35,6 +36,9 @@ class HttpContractTest {
 
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Autowired
+    org.mlensemble.api.membership.Membership membership;
 
     private ResultActions async(MvcResult started) throws Exception {
         return mvc.perform(asyncDispatch(started));
@@ -241,5 +245,48 @@ class HttpContractTest {
     @Test
     void withoutAKeyConfiguredNoKeyIsAsked() throws Exception {
         mvc.perform(get("/v1/ml-distributed/ping")).andExpect(status().isOk());
+    }
+
+    @Test
+    void membersHasOneShapeInTheListingOneModelAndAFitJob() throws Exception {
+        // shard A has two replicas, shard B one; each shard counts once
+        membership.onHeartbeat(org.mlensemble.api.membership.Heartbeats.of("learner-1", "A", "i-1", 1, "m-shape"));
+        membership.onHeartbeat(org.mlensemble.api.membership.Heartbeats.of("learner-5", "A", "i-5", 1, "m-shape"));
+        membership.onHeartbeat(org.mlensemble.api.membership.Heartbeats.of("learner-2", "B", "i-2", 1));
+        mvc.perform(get("/v1/ml-distributed/models")).andExpect(status().isOk())
+                .andExpect(jsonPath("$[?(@.modelId == 'm-shape')].members.used").value(1))
+                .andExpect(jsonPath("$[?(@.modelId == 'm-shape')].members.expected").value(1))
+                .andExpect(jsonPath("$[?(@.modelId == 'm-shape')].liveHolders[1]").value("learner-5"))
+                .andExpect(jsonPath("$[0].members.list").doesNotExist());
+        mvc.perform(get("/v1/ml-distributed/models/m-shape")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.members.used").value(1))
+                .andExpect(jsonPath("$.members.expected").value(1))
+                .andExpect(jsonPath("$.members.missing").isEmpty())
+                .andExpect(jsonPath("$.members.list[0].learnerId").value("learner-1"))
+                .andExpect(jsonPath("$.members.list[1].learnerId").value("learner-5"));
+        // the fit job expects every shard a known learner holds: B has not trained it
+        mvc.perform(get("/v1/ml-distributed/fit/jobs/m-shape")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.members.used").value(1))
+                .andExpect(jsonPath("$.members.expected").value(2))
+                .andExpect(jsonPath("$.members.missing[0]").value("B"))
+                .andExpect(jsonPath("$.members.servedBy.A").value("learner-1"))
+                .andExpect(jsonPath("$.members.list[1].learnerId").value("learner-2"))
+                .andExpect(jsonPath("$.members.list[1].phase").value("pending"));
+        mvc.perform(get("/v1/ml-distributed/learners")).andExpect(status().isOk())
+                .andExpect(jsonPath("$[0].held").isArray())
+                .andExpect(jsonPath("$[0].members").doesNotExist());
+    }
+
+    @Test
+    void statsAnswerThisInstancesSamplesAndTheBrokerItsStateEvenWhenItsManagementApiIsDown() throws Exception {
+        mvc.perform(get("/v1/ml-distributed/stats")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.instance").isString())
+                .andExpect(jsonPath("$.intervalSeconds").value(5.0))
+                .andExpect(jsonPath("$.samples").isArray());
+        mvc.perform(get("/v1/ml-distributed/broker")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.reachable").value(false))
+                .andExpect(jsonPath("$.problem").value(containsString("http://127.0.0.1:1")))
+                .andExpect(jsonPath("$.queues").isEmpty())
+                .andExpect(content().string(org.hamcrest.Matchers.not(containsString("guest"))));
     }
 }

@@ -3,6 +3,9 @@ package org.mlensemble.api;
 import java.time.Clock;
 import java.time.Duration;
 import org.mlensemble.api.membership.Membership;
+import org.mlensemble.api.stats.BrokerOverview;
+import org.mlensemble.api.stats.RequestStats;
+import org.mlensemble.api.stats.StatsProperties;
 import org.mlensemble.api.system.ApiKeys;
 import org.mlensemble.api.system.ApiProperties;
 import org.mlensemble.api.system.Deadlines;
@@ -14,8 +17,8 @@ import org.springframework.context.annotation.Import;
 
 /** What an HTTP slice test needs beside the controllers: the properties, and an in-memory ensemble. */
 @TestConfiguration
-@EnableConfigurationProperties(ApiProperties.class)
-@Import({Deadlines.class, ApiKeys.class, ObservedSlice.class})
+@EnableConfigurationProperties({ApiProperties.class, StatsProperties.class})
+@Import({Deadlines.class, ApiKeys.class, ObservedSlice.class, RequestStats.class, BrokerOverview.class})
 public class WebSliceConfig {
 
     @Bean

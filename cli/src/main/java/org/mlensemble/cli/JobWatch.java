@@ -120,7 +120,7 @@ final class JobWatch {
     }
 
     private static boolean anyAlive(JsonNode status) {
-        for (JsonNode m : status.path("members")) {
+        for (JsonNode m : status.path("members").path("list")) {
             if (m.path("alive").asBoolean(false)) {
                 return true;
             }
@@ -131,7 +131,7 @@ final class JobWatch {
     /** The per-learner table of a job status. */
     static Table table(JsonNode status) {
         Table t = new Table("LEARNER", "SHARD", "ALIVE", "STATUS", "PROGRESS", "ROWS", "TRAIN MS", "REASON");
-        for (JsonNode m : status.path("members")) {
+        for (JsonNode m : status.path("members").path("list")) {
             t.row(Json.text(m, "learnerId"), Json.text(m, "shard"), m.path("alive").asBoolean(false) ? "yes" : "no",
                     Json.text(m, "phase"), Json.longValue(m, "percent", 0) + "%", Json.number(m, "rows"),
                     Json.number(m, "trainMs"), Json.text(m, "reason"));
@@ -144,7 +144,7 @@ final class JobWatch {
         List<String> failed = new ArrayList<>();
         List<String> open = new ArrayList<>();
         int total = 0;
-        for (JsonNode m : status.path("members")) {
+        for (JsonNode m : status.path("members").path("list")) {
             total++;
             String phase = m.path("phase").asString("");
             String id = m.path("learnerId").asString("?");
@@ -167,6 +167,6 @@ final class JobWatch {
     }
 
     static int total(JsonNode status) {
-        return status.path("members").size();
+        return status.path("members").path("list").size();
     }
 }

@@ -32,13 +32,13 @@ final class LearnersCommand extends ApiCommand {
     }
 
     static Table table(JsonNode learners, long now) {
-        Table t = new Table("LEARNER", "SHARD", "ALIVE", "LAST SEEN", "STARTED", "MEMBERS", "NEWEST MEMBER", "TRAINING",
+        Table t = new Table("LEARNER", "SHARD", "ALIVE", "LAST SEEN", "STARTED", "HELD", "NEWEST MEMBER", "TRAINING",
                 "LOAD FAILURES");
         for (JsonNode l : learners) {
             long seen = Json.longValue(l, "lastSeen", 0);
             t.row(Json.text(l, "learnerId"), Json.text(l, "shard"), l.path("alive").asBoolean(false) ? "yes" : "no",
                     seen <= 0 ? null : FitCommand.seconds(Math.max(0, now - seen)) + " ago",
-                    Json.time(Json.longValue(l, "startedAt", 0)), l.path("members").size(), newest(l.path("members")),
+                    Json.time(Json.longValue(l, "startedAt", 0)), l.path("held").size(), newest(l.path("held")),
                     training(l.path("training")), Json.number(l, "loadFailures"));
         }
         return t;

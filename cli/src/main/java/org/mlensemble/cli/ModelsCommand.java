@@ -27,13 +27,13 @@ final class ModelsCommand extends ApiCommand {
             s.out().println("no model yet: train one with mlctl fit");
             return Exit.OK;
         }
-        Table t = new Table("MODEL", "CREATED", "DATASET", "TARGET", "ALGORITHM", "PARAMS", "SEED", "LIVE", "MEMBERS",
-                "HOLDERS");
+        Table t = new Table("MODEL", "CREATED", "DATASET", "TARGET", "ALGORITHM", "PARAMS", "SEED", "MEMBERS",
+                "LIVE HOLDERS");
         for (JsonNode m : models) {
             t.row(Json.text(m, "modelId"), Json.time(Json.longValue(m, "createdAt", 0)), Json.text(m, "dataset"),
                     Json.text(m, "target"), Json.text(m, "algorithm"), Json.params(m.get("params")),
-                    Json.number(m, "seed"), Json.number(m, "liveMembers"), Json.number(m, "members"),
-                    String.join(",", Json.strings(m.get("holders"))));
+                    Json.number(m, "seed"), Json.members(m.get("members")),
+                    String.join(",", Json.strings(m.get("liveHolders"))));
         }
         s.out().print(t.render());
         return Exit.OK;

@@ -54,7 +54,7 @@ final class Progress {
         int filled = percent * BAR / 100;
         Map<String, Integer> count = new LinkedHashMap<>();
         int total = 0;
-        for (JsonNode m : status.path("members")) {
+        for (JsonNode m : status.path("members").path("list")) {
             count.merge(m.path("phase").asString("?"), 1, Integer::sum);
             total++;
         }
@@ -86,7 +86,7 @@ final class Progress {
         if (changed && !s.equals("done")) {
             stateLine(status);
         }
-        for (JsonNode m : status.path("members")) {
+        for (JsonNode m : status.path("members").path("list")) {
             String id = m.path("learnerId").asString("?");
             String phase = m.path("phase").asString("?");
             boolean alive = m.path("alive").asBoolean(true);

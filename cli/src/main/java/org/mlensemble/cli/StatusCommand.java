@@ -19,12 +19,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Command(name = "status", description = "reachability of each load balancer, live learners, latest model",
         customSynopsis = "mlctl status [--strict] [--json]",
-        footer = {"", "Probes GET /actuator/health through each load balancer URL separately (no",
+        footer = {"", "Probes GET /readyz (the api's readiness) through each load balancer URL separately (no",
             "failover), then shows the learners (alive of known) and the latest model.", "",
             "Exit code 0 when at least one load balancer answers, 4 when none does."})
 final class StatusCommand extends ApiCommand {
 
-    static final String HEALTH = "/actuator/health";
+    static final String HEALTH = "/readyz";
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     /** What probing one load balancer found. */
@@ -135,8 +135,7 @@ final class StatusCommand extends ApiCommand {
 
     private static String model(JsonNode m) {
         return Json.text(m, "modelId") + ", " + m.path("algorithm").asString("?") + ", " + Json.time(Json.longValue(m,
-                "createdAt", 0)) + ", " + m.path("liveMembers").asLong(0) + " of " + m.path("members").asLong(0)
-                + " members live";
+                "createdAt", 0)) + ", " + Json.members(m.get("members")) + " members live";
     }
 
     private static boolean allAlive(JsonNode learners) {
@@ -152,7 +151,7 @@ final class StatusCommand extends ApiCommand {
     }
 
     private static boolean complete(JsonNode latest) {
-        return latest == null || latest.path("liveMembers").asLong(0) >= latest.path("members").asLong(0);
+        return latest == null || !Json.degraded(latest.get("members"));
     }
 
     private static String json(List<Probe> probes, JsonNode learners, JsonNode latest, String problem) {

@@ -88,20 +88,20 @@ class CommandsTest extends FakeApiTest {
         long now = System.currentTimeMillis();
         server.on("/v1/ml-distributed/models", r -> TestServer.json(200, "[{\"modelId\":\"m-1\",\"dataset\":"
                 + "\"house_pricing\",\"target\":\"SalePrice\",\"algorithm\":\"forest\",\"params\":{\"trees\":25},"
-                + "\"seed\":7,\"createdAt\":" + now + ",\"members\":4,\"liveMembers\":3,\"holders\":[\"learner-1\","
-                + "\"learner-2\"]}]"));
+                + "\"seed\":7,\"createdAt\":" + now + ",\"members\":{\"used\":3,\"expected\":4,\"missing\":[\"D\"]},"
+                + "\"holders\":[\"learner-1\",\"learner-2\"],\"liveHolders\":[\"learner-1\",\"learner-2\"]}]"));
         server.on("/v1/ml-distributed/learners", r -> TestServer.json(200, "[{\"learnerId\":\"learner-1\",\"shard\":"
                 + "\"A\",\"instanceId\":\"i\",\"alive\":true,\"lastSeen\":" + now + ",\"startedAt\":" + now
-                + ",\"members\":[{\"modelId\":\"m-0\",\"createdAt\":1},{\"modelId\":\"m-1\",\"createdAt\":2}],"
+                + ",\"held\":[{\"modelId\":\"m-0\",\"createdAt\":1},{\"modelId\":\"m-1\",\"createdAt\":2}],"
                 + "\"training\":[{\"modelId\":\"m-2\",\"phase\":\"training\",\"percent\":40}],\"loadFailures\":0},"
                 + "{\"learnerId\":\"learner-2\",\"shard\":\"B\",\"alive\":false,\"lastSeen\":" + (now - 60_000)
-                + ",\"startedAt\":0,\"members\":[],\"training\":[],\"loadFailures\":1}]"));
+                + ",\"startedAt\":0,\"held\":[],\"training\":[],\"loadFailures\":1}]"));
 
         Cli.Result models = cli.run("--url", server.url(), "models");
         Cli.Result learners = cli.run("--url", server.url(), "learners");
 
         assertThat(models.out()).containsPattern("m-1 +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +house_pricing +SalePrice"
-                + " +forest +trees=25 +7 +3 +4 +learner-1,learner-2");
+                + " +forest +trees=25 +7 +3 of 4 \\(missing D\\) +learner-1,learner-2");
         assertThat(learners.out()).containsPattern("learner-1 +A +yes +0\\.\\d s ago .* 2 +m-1 +m-2 training 40% +0")
                 .containsPattern("learner-2 +B +no +6\\d\\.\\d s ago +- +0 +- +- +1");
     }
@@ -109,12 +109,12 @@ class CommandsTest extends FakeApiTest {
     @Test
     void statusProbesEachLoadBalancerAndSummarisesTheCluster() throws Exception {
         String dead = TestServer.deadUrl();
-        server.on("/actuator/health", r -> new TestServer.Reply(200, "application/json", "{\"status\":\"UP\"}",
+        server.on("/readyz", r -> new TestServer.Reply(200, "application/json", "{\"status\":\"UP\"}",
                 Map.of("X-ML-LB", "lb-main", "X-ML-Upstream", "127.0.0.1:9001")));
         server.on("/v1/ml-distributed/learners", r -> TestServer.json(200,
                 "[{\"learnerId\":\"learner-1\",\"alive\":true},{\"learnerId\":\"learner-2\",\"alive\":false}]"));
         server.on("/v1/ml-distributed/models", r -> TestServer.json(200, "[{\"modelId\":\"m-9\",\"algorithm\":"
-                + "\"tree\",\"createdAt\":0,\"members\":2,\"liveMembers\":1},{\"modelId\":\"m-8\"}]"));
+                + "\"tree\",\"createdAt\":0,\"members\":{\"used\":1,\"expected\":2,\"missing\":[\"B\"]}},{\"modelId\":\"m-8\"}]"));
 
         Cli.Result r = cli.run("--url", dead, "--url", server.url(), "status");
 
@@ -122,7 +122,7 @@ class CommandsTest extends FakeApiTest {
         assertThat(r.out()).containsPattern("main +" + dead + " +unreachable +- +- +connection refused")
                 .containsPattern("backup +" + server.url() + " +reachable +UP +\\d+ ms +lb-main -> api 127.0.0.1:9001")
                 .contains("learners      1 of 2 alive (down: learner-2)")
-                .contains("latest model  m-9, tree, -, 1 of 2 members live");
+                .contains("latest model  m-9, tree, -, 1 of 2 (missing B) members live");
         assertThat(cli.run("--url", dead, "--url", server.url(), "status", "--strict").code())
                 .isEqualTo(Exit.DEGRADED);
         JsonNode json = Json.parse(cli.run("--url", dead, "--url", server.url(), "status", "--json").out(), "out");
@@ -141,8 +141,8 @@ class CommandsTest extends FakeApiTest {
     @Test
     void jobShowsAFitsProgress() {
         server.on("/v1/ml-distributed/fit/jobs/m-1", r -> TestServer.json(200, "{\"modelId\":\"m-1\",\"state\":"
-                + "\"running\",\"trained\":0,\"failed\":0,\"percent\":40,\"members\":[{\"learnerId\":\"learner-1\","
-                + "\"shard\":\"A\",\"alive\":true,\"phase\":\"training\",\"percent\":40}]}"));
+                + "\"running\",\"trained\":0,\"failed\":0,\"percent\":40,\"members\":{\"list\":[{\"learnerId\":\"learner-1\","
+                + "\"shard\":\"A\",\"alive\":true,\"phase\":\"training\",\"percent\":40}]}}"));
 
         Cli.Result r = cli.run("--url", server.url(), "job", "m-1");
 

@@ -19,17 +19,17 @@ class FitCommandTest {
              "params":{"trees":25,"maxDepth":64},"seed":7,"members":{"used":0,"expected":2,"missing":[]},
              "learners":[],"elapsedMs":0}""";
     private static final String RUNNING = """
-            {"modelId":"m-1","state":"running","trained":1,"failed":0,"percent":70,"members":[
+            {"modelId":"m-1","state":"running","trained":1,"failed":0,"percent":70,"members":{"list":[
              {"learnerId":"learner-1","shard":"A","alive":true,"phase":"trained","percent":100,"rows":500,"trainMs":812},
-             {"learnerId":"learner-2","shard":"B","alive":true,"phase":"training","percent":40}]}""";
+             {"learnerId":"learner-2","shard":"B","alive":true,"phase":"training","percent":40}]}}""";
     private static final String DONE = """
-            {"modelId":"m-1","state":"done","trained":2,"failed":0,"percent":100,"members":[
+            {"modelId":"m-1","state":"done","trained":2,"failed":0,"percent":100,"members":{"list":[
              {"learnerId":"learner-1","shard":"A","alive":true,"phase":"trained","percent":100,"rows":500,"trainMs":812},
-             {"learnerId":"learner-2","shard":"B","alive":true,"phase":"trained","percent":100,"rows":480,"trainMs":901}]}""";
+             {"learnerId":"learner-2","shard":"B","alive":true,"phase":"trained","percent":100,"rows":480,"trainMs":901}]}}""";
     private static final String DONE_ONE_FAILED = """
-            {"modelId":"m-1","state":"done","trained":1,"failed":1,"percent":100,"members":[
+            {"modelId":"m-1","state":"done","trained":1,"failed":1,"percent":100,"members":{"list":[
              {"learnerId":"learner-1","shard":"A","alive":true,"phase":"trained","percent":100,"rows":500,"trainMs":812},
-             {"learnerId":"learner-2","shard":"B","alive":true,"phase":"failed","percent":100,"reason":"out of memory"}]}""";
+             {"learnerId":"learner-2","shard":"B","alive":true,"phase":"failed","percent":100,"reason":"out of memory"}]}}""";
     private static final String SYNC_DONE = """
             {"modelId":"m-2","dataset":"house_pricing","target":"SalePrice","algorithm":"linear","params":{"epochs":5},
              "seed":42,"members":{"used":1,"expected":2,"missing":["B"]},"learners":[

@@ -9,12 +9,12 @@ import org.junit.jupiter.api.Test;
 
 class ProgressTest {
 
-    private static final String HALF = "{\"state\":\"running\",\"trained\":1,\"percent\":50,\"members\":["
+    private static final String HALF = "{\"state\":\"running\",\"trained\":1,\"percent\":50,\"members\":{\"list\":["
             + "{\"learnerId\":\"learner-1\",\"shard\":\"A\",\"alive\":true,\"phase\":\"trained\"},"
-            + "{\"learnerId\":\"learner-2\",\"shard\":\"B\",\"alive\":true,\"phase\":\"training\"}]}";
-    private static final String DONE = "{\"state\":\"done\",\"trained\":2,\"percent\":100,\"members\":["
+            + "{\"learnerId\":\"learner-2\",\"shard\":\"B\",\"alive\":true,\"phase\":\"training\"}]}}";
+    private static final String DONE = "{\"state\":\"done\",\"trained\":2,\"percent\":100,\"members\":{\"list\":["
             + "{\"learnerId\":\"learner-1\",\"shard\":\"A\",\"alive\":true,\"phase\":\"trained\"},"
-            + "{\"learnerId\":\"learner-2\",\"shard\":\"B\",\"alive\":true,\"phase\":\"trained\"}]}";
+            + "{\"learnerId\":\"learner-2\",\"shard\":\"B\",\"alive\":true,\"phase\":\"trained\"}]}}";
 
     private static String run(boolean terminal, String... statuses) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -71,7 +71,7 @@ class BrokerForgeryTest extends ClusterTest {
         String frozen = "learner-1";
         String row = Rows.testRows(cluster.repo, 1).one(0);
         Duration deadline = Duration.ofMillis(1500);
-        double forgedBefore = Api.metric(api, "ml_api_replies_forged_total");
+        double forgedBefore = Api.metric(cluster.apiManagement("api-1"), "ml_api_replies_forged_total");
         AtomicInteger forgedSent = new AtomicInteger();
         Http.Reply attacked;
         Http.Reply clean;
@@ -96,7 +96,7 @@ class BrokerForgeryTest extends ClusterTest {
                 attacked = Api.predict(api, cluster.baselineModel(), row, deadline);
                 await("the forged replies were sent").atMost(Duration.ofSeconds(5)).until(() -> forgedSent.get() == 2);
                 await("the api counted both as forged").atMost(Duration.ofSeconds(5))
-                        .until(() -> Api.metric(api, "ml_api_replies_forged_total") >= forgedBefore + 2);
+                        .until(() -> Api.metric(cluster.apiManagement("api-1"), "ml_api_replies_forged_total") >= forgedBefore + 2);
                 tapCh.queueUnbind(q, JOBS, "");
                 await(frozen + " dropped by presence").atMost(Duration.ofSeconds(10))
                         .until(() -> !Api.liveLearners(api).contains(frozen));
@@ -108,7 +108,7 @@ class BrokerForgeryTest extends ClusterTest {
         assertThat(attacked.used()).isEqualTo(3);
         double want = clean.json().get("Prediction").asDouble();
         assertThat(attacked.json().get("Prediction").asDouble()).isCloseTo(want, within(1e-9 * Math.abs(want)));
-        assertThat(Api.metric(api, "ml_api_replies_forged_total") - forgedBefore).isEqualTo(2);
+        assertThat(Api.metric(cluster.apiManagement("api-1"), "ml_api_replies_forged_total") - forgedBefore).isEqualTo(2);
         cluster.awaitAllLive(Duration.ofSeconds(15));
     }
 
@@ -149,7 +149,7 @@ class BrokerForgeryTest extends ClusterTest {
     @Order(4)
     void forgedHeartbeatsAreIgnoredAndPredictsKeepServing() throws Exception {
         String api = cluster.api("api-1");
-        double forgedBefore = Api.metric(api, "ml_api_heartbeats_forged_total");
+        double forgedBefore = Api.metric(cluster.apiManagement("api-1"), "ml_api_heartbeats_forged_total");
         String escape = "learner-9\u001b[2J";
         try (Connection thief = stolenLogin("e2e-presence-forger"); Connection tap = cluster.broker.connect("e2e-esc")) {
             Channel ch = thief.createChannel();
@@ -173,7 +173,7 @@ class BrokerForgeryTest extends ClusterTest {
             }
         }
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> Api.metric(api, "ml_api_heartbeats_forged_total") >= forgedBefore + 20);
+                .until(() -> Api.metric(cluster.apiManagement("api-1"), "ml_api_heartbeats_forged_total") >= forgedBefore + 20);
         assertThat(Api.liveLearners(api)).containsExactlyInAnyOrderElementsOf(E2eCluster.LEARNERS);
         assertThat(Api.learners(api).toString()).doesNotContain("learner-fake").doesNotContain("learner-9")
                 .doesNotContain("\u001b");
@@ -196,7 +196,7 @@ class BrokerForgeryTest extends ClusterTest {
     }
 
     private static List<String> heldBy(String api, String learner) {
-        return Api.learner(api, learner).map(l -> l.get("members").findValuesAsString("modelId")).orElseThrow()
+        return Api.learner(api, learner).map(l -> l.get("held").findValuesAsString("modelId")).orElseThrow()
                 .stream().sorted().toList();
     }
 

@@ -374,7 +374,7 @@ class CrossHostTest {
         JsonNode seen = first[0];
         assertThat(seen.get("shard").asString()).isEqualTo(shard);
         List<String> members = new ArrayList<>();
-        seen.get("members").forEach(m -> members.add(m.get("modelId").asString()));
+        seen.get("held").forEach(m -> members.add(m.get("modelId").asString()));
         assertThat(members).as("members in " + JOINER + "'s first heartbeat: " + seen).contains(model);
         JsonNode dataset = null;
         for (JsonNode d : seen.get("datasets")) {

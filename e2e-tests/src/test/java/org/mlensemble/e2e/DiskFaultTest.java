@@ -85,7 +85,7 @@ class DiskFaultTest extends ClusterTest {
     }
 
     private static JsonNode member(JsonNode job, String learner) {
-        for (JsonNode m : job.get("members")) {
+        for (JsonNode m : job.get("members").get("list")) {
             if (m.get("learnerId").asString().equals(learner)) {
                 return m;
             }

@@ -30,6 +30,8 @@ final class E2eCluster implements AutoCloseable {
     static final int LB_BACKUP_PORT = 18081;
     static final int API_PORT_BASE = 19000;
     static final int LEARNER_PORT_BASE = 19100;
+    /** Each api instance and learner answers actuator on its port + this (ML_MANAGEMENT_PORT_OFFSET). */
+    static final int MANAGEMENT_PORT_OFFSET = 1000;
     /** Learners beyond the four of {@code up} that a scenario may add with {@code bin/mlcluster start learner-K}. */
     static final int MAX_LEARNERS = 8;
 
@@ -96,6 +98,7 @@ final class E2eCluster implements AutoCloseable {
             e.put("ML_API_" + i + "_PORT", Integer.toString(API_PORT_BASE + i));
         }
         e.put("ML_LEARNER_PORT_BASE", Integer.toString(LEARNER_PORT_BASE));
+        e.put("ML_MANAGEMENT_PORT_OFFSET", Integer.toString(MANAGEMENT_PORT_OFFSET));
         for (int i = 1; i <= MAX_LEARNERS; i++) {
             e.put("ML_LEARNER_" + i + "_PORT", Integer.toString(LEARNER_PORT_BASE + i));
         }
@@ -277,7 +280,7 @@ final class E2eCluster implements AutoCloseable {
         String url = switch (name) {
             case "lb-main" -> lbMain() + "/lb-health";
             case "lb-backup" -> lbBackup() + "/lb-health";
-            default -> (name.startsWith("api-") ? api(name) : learner(name)) + "/actuator/health/readiness";
+            default -> (name.startsWith("api-") ? apiManagement(name) : learner(name)) + "/actuator/health/readiness";
         };
         Http.Reply r = Http.get(url, Duration.ofSeconds(3));
         return r.ok() && (name.startsWith("lb-") || r.body().contains("\"UP\""));
@@ -322,9 +325,14 @@ final class E2eCluster implements AutoCloseable {
         return "http://127.0.0.1:" + (API_PORT_BASE + index(name));
     }
 
-    /** learner-3 -> http://127.0.0.1:19103 (its actuator) */
+    /** api-1 -> http://127.0.0.1:20001: its management port (actuator), which no load balancer proxies to */
+    String apiManagement(String name) {
+        return "http://127.0.0.1:" + (API_PORT_BASE + index(name) + MANAGEMENT_PORT_OFFSET);
+    }
+
+    /** learner-3 -> http://127.0.0.1:20103: its management port (actuator) */
     String learner(String name) {
-        return "http://127.0.0.1:" + (LEARNER_PORT_BASE + index(name));
+        return "http://127.0.0.1:" + (LEARNER_PORT_BASE + index(name) + MANAGEMENT_PORT_OFFSET);
     }
 
     Path modelDir() {

@@ -63,7 +63,7 @@ class LearnerLossTest extends ClusterTest {
         evaluateFour = Api.evaluate(cluster.lbMain(), model, EVALUATE_DEADLINE).json();
         assertThat(evaluateFour.get("members").get("used").asInt()).isEqualTo(4);
         List<String> modelsBefore = Api.modelIds(cluster.lbMain());
-        heldBeforeKill = Api.learner(cluster.lbMain(), VICTIM).orElseThrow().get("members").size();
+        heldBeforeKill = Api.learner(cluster.lbMain(), VICTIM).orElseThrow().get("held").size();
 
         LoadGenerator predictLoad = LoadGenerator.start("predict", 6, 20_000, Duration.ofSeconds(40),
                 seq -> {

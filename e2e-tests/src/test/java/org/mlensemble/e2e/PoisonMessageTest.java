@@ -147,8 +147,8 @@ class PoisonMessageTest extends ClusterTest {
         String frozen = "learner-4";
         String row = Rows.testRows(cluster.repo, 1).one(0);
         Duration deadline = Duration.ofMillis(1000);
-        double malformedBefore = Api.metric(api, "ml_api_replies_malformed_total");
-        double lateBefore = Api.metric(api, "ml_api_replies_late_total");
+        double malformedBefore = Api.metric(cluster.apiManagement("api-1"), "ml_api_replies_malformed_total");
+        double lateBefore = Api.metric(cluster.apiManagement("api-1"), "ml_api_replies_late_total");
         AtomicInteger garbageSent = new AtomicInteger();
         Http.Reply attacked;
         Http.Reply clean;
@@ -172,11 +172,11 @@ class PoisonMessageTest extends ClusterTest {
                 await("the fake learner answered").atMost(Duration.ofSeconds(5)).until(() -> garbageSent.get() == 4);
                 await("the api dropped and counted every bad reply").atMost(Duration.ofSeconds(5))
                         .pollInterval(Duration.ofMillis(100))
-                        .until(() -> Api.metric(api, "ml_api_replies_malformed_total") >= malformedBefore + 3
-                                && Api.metric(api, "ml_api_replies_late_total") >= lateBefore + 1);
+                        .until(() -> Api.metric(cluster.apiManagement("api-1"), "ml_api_replies_malformed_total") >= malformedBefore + 3
+                                && Api.metric(cluster.apiManagement("api-1"), "ml_api_replies_late_total") >= lateBefore + 1);
                 // the frozen learner is still frozen: nothing else can reply to this api now
-                malformed = Api.metric(api, "ml_api_replies_malformed_total") - malformedBefore;
-                late = Api.metric(api, "ml_api_replies_late_total") - lateBefore;
+                malformed = Api.metric(cluster.apiManagement("api-1"), "ml_api_replies_malformed_total") - malformedBefore;
+                late = Api.metric(cluster.apiManagement("api-1"), "ml_api_replies_late_total") - lateBefore;
                 ch.queueUnbind(q, RawJobs.JOBS, "");
                 // the same question once presence has dropped the frozen learner: three members, no garbage
                 await(frozen + " dropped by presence").atMost(Duration.ofSeconds(10))

@@ -73,7 +73,7 @@ class SlowAndCorruptLearnerTest extends ClusterTest {
         Figures.of("8b-corrupt-member-at-start-up", getClass(), LoadGenerator.Stats.of(List.of(
                 new LoadGenerator.Sample(0, null, 0, answer))), backMs, Map.of(
                         "loadFailures", seen.get("loadFailures").asInt(),
-                        "membersLoaded", seen.get("members").size()))
+                        "membersLoaded", seen.get("held").size()))
                 .report(cluster.reliabilityDir());
     }
 
@@ -146,7 +146,7 @@ class SlowAndCorruptLearnerTest extends ClusterTest {
     private double lateReplies() {
         double sum = 0;
         for (String api : E2eCluster.APIS) {
-            sum += Api.metric(cluster.api(api), "ml_api_replies_late_total");
+            sum += Api.metric(cluster.apiManagement(api), "ml_api_replies_late_total");
         }
         return sum;
     }

@@ -70,7 +70,12 @@ class WebEdgeTest extends ClusterTest {
             }
             assertThat(answer(port, "/actuator/health")).as("lb :%d health", port).startsWith("HTTP/1.1 200 ");
         }
-        assertThat(answer(E2eCluster.API_PORT_BASE + 1, "/actuator/prometheus")).startsWith("HTTP/1.1 200 ")
+        // metrics on the instance's management port; its public port (the one the load balancers
+        // proxy to) has no actuator at all, but answers /readyz, which the balancers' health reads
+        int management = E2eCluster.API_PORT_BASE + 1 + E2eCluster.MANAGEMENT_PORT_OFFSET;
+        assertThat(answer(management, "/actuator/prometheus")).startsWith("HTTP/1.1 200 ")
                 .contains("# HELP ml_api_requests_seconds ");
+        assertThat(answer(E2eCluster.API_PORT_BASE + 1, "/actuator/prometheus")).startsWith("HTTP/1.1 40");
+        assertThat(answer(E2eCluster.API_PORT_BASE + 1, "/readyz")).startsWith("HTTP/1.1 200 ");
     }
 }

@@ -80,7 +80,8 @@ final class Cluster implements AutoCloseable {
     private void start() {
         // One after another: Spring Boot start-up touches JVM-wide state (logging, system
         // properties) and two contexts starting at once in one JVM can trip over each other.
-        api = ApiApplication.builder().run(args(common(), "server.port=0", "ml.api.liveness=2500ms"));
+        api = ApiApplication.builder().run(args(common(), "server.port=0", "management.server.port=0",
+                "ml.api.liveness=2500ms"));
         for (int i = 0; i < layout.size(); i++) {
             startLearner(learnerId(i), layout.get(i));
         }
@@ -116,9 +117,14 @@ final class Cluster implements AutoCloseable {
         return learners.containsKey(id);
     }
 
-    /** The base URL of a running learner's own HTTP server (actuator). */
+    /** A URL on a running learner's management port (actuator). */
     synchronized String learnerUrl(String id, String path) {
-        return "http://127.0.0.1:" + learners.get(id).getEnvironment().getProperty("local.server.port") + path;
+        return "http://127.0.0.1:" + learners.get(id).getEnvironment().getProperty("local.management.port") + path;
+    }
+
+    /** A URL on the api's management port (actuator), which answers nothing else. */
+    String apiManagementUrl(String path) {
+        return "http://127.0.0.1:" + api.getEnvironment().getProperty("local.management.port") + path;
     }
 
     int apiPort() {

@@ -57,7 +57,7 @@ class EnsembleTest {
     @Test
     @Order(1)
     void apiAndLearnersReportReadyOnceBrokerAndPresenceAreUp() {
-        Http.Response api = Http.get(cluster.apiUrl("/actuator/health/readiness"));
+        Http.Response api = Http.get(cluster.apiManagementUrl("/actuator/health/readiness"));
         assertThat(api.status()).isEqualTo(200);
         assertThat(api.body().get("status").asString()).isEqualTo("UP");
         for (int i = 0; i < Cluster.SHARDS.size(); i++) {
@@ -65,7 +65,7 @@ class EnsembleTest {
             assertThat(learner.status()).isEqualTo(200);
             assertThat(learner.body().get("status").asString()).isEqualTo("UP");
         }
-        assertThat(Http.get(cluster.apiUrl("/actuator/health/liveness")).status()).isEqualTo(200);
+        assertThat(Http.get(cluster.apiManagementUrl("/actuator/health/liveness")).status()).isEqualTo(200);
     }
 
     @Test

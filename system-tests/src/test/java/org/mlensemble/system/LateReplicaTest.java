@@ -58,7 +58,7 @@ class LateReplicaTest {
     static void startApiAndX() throws IOException {
         root = Files.createTempDirectory("ml-sync-it-");
         copyTree(Path.of("..", "data", "house_pricing"), root.resolve("x/data/house_pricing"));
-        api = ApiApplication.builder().run(args("server.port=0", "ml.api.liveness=2500ms"));
+        api = ApiApplication.builder().run(args("server.port=0", "management.server.port=0", "ml.api.liveness=2500ms"));
         startLearner(X, root.resolve("x"));
     }
 
@@ -192,7 +192,7 @@ class LateReplicaTest {
     }
 
     private static String learnerUrl(String id, String path) {
-        return "http://127.0.0.1:" + learners.get(id).getEnvironment().getProperty("local.server.port") + path;
+        return "http://127.0.0.1:" + learners.get(id).getEnvironment().getProperty("local.management.port") + path;
     }
 
     private static String api(String path) {

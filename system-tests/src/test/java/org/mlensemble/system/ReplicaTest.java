@@ -49,7 +49,7 @@ class ReplicaTest {
         JsonNode job = Http.get(cluster.apiUrl("/v1/ml-distributed/fit/jobs/" + model)).body();
         assertThat(job.get("trained").asInt()).isEqualTo(3);
         assertThat(job.get("shards").asInt()).isEqualTo(2);
-        assertThat(job.get("trainedShards").asInt()).isEqualTo(2);
+        assertThat(job.get("members").get("used").asInt()).isEqualTo(2);
         JsonNode view = Http.get(cluster.apiUrl("/v1/ml-distributed/models/" + model)).body();
         assertThat(view.at("/shards/A/holders")).hasSize(2);
         assertThat(view.at("/shards/B/liveHolders")).hasSize(1);

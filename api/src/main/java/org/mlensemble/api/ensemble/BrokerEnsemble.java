@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.mlensemble.api.gather.ScatterGather;
+import org.mlensemble.api.membership.Members;
 import org.mlensemble.api.membership.Membership;
 import org.mlensemble.api.membership.ModelView;
 import org.mlensemble.common.gather.Aggregation;
@@ -186,7 +187,7 @@ public final class BrokerEnsemble implements Ensemble {
             return null;
         }
         Map<String, Double> errors = new LinkedHashMap<>();
-        for (MemberInfo m : model.members()) {
+        for (MemberInfo m : model.held()) {
             errors.put(m.learnerId(), m.holdoutRmse());
         }
         return replies.stream().mapToDouble(rep -> errors.getOrDefault(rep.learnerId(), Double.NaN)).toArray();
@@ -269,6 +270,12 @@ public final class BrokerEnsemble implements Ensemble {
         meters.timer("ml.api.gather", "job", type.wireName()).record(Duration.ofMillis(clock.millis() - startedMs));
         meters.summary("ml.api.members.used", "job", type.wireName()).record(r.used());
         meters.summary("ml.api.members.expected", "job", type.wireName()).record(r.expected());
+        // a learner awaited that never answered (or was lost on the way): the dashboard's missing replies
+        r.states().forEach((learner, outcome) -> {
+            if (outcome == Outcome.NO_REPLY || outcome == Outcome.LOST) {
+                meters.counter("ml.api.learner.replies.missing", "learner", learner).increment();
+            }
+        });
     }
 
     private static Map<String, String> missingShards(GatherResult r) {

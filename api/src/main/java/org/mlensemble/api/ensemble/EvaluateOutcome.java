@@ -2,6 +2,7 @@ package org.mlensemble.api.ensemble;
 
 import java.util.List;
 import java.util.Map;
+import org.mlensemble.api.membership.Members;
 import org.mlensemble.common.metrics.RegressionMetrics;
 
 /**

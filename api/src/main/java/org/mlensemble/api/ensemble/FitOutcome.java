@@ -3,6 +3,7 @@ package org.mlensemble.api.ensemble;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
+import org.mlensemble.api.membership.Members;
 
 /**
  * The answer to a fit: the new model version, and what each learner made of it.

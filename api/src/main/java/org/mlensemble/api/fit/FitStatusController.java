@@ -4,10 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.mlensemble.api.ensemble.ModelRemovedException;
 import org.mlensemble.api.membership.LearnerView;
+import org.mlensemble.api.membership.Members;
 import org.mlensemble.api.membership.Membership;
 import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.api.system.Deadlines;
@@ -34,14 +37,14 @@ class FitStatusController {
     }
 
     /**
-     * @param state         {@code done} when no live learner is still working on it, else {@code running};
-     *                      {@code pending} while no learner has reported on it
-     * @param trained       learners holding a trained member (replicas counted each)
-     * @param shards        shards the known learners hold: the members a model expects
-     * @param trainedShards shards with at least one trained replica
+     * @param state   {@code done} when no live learner is still working on it, else {@code running};
+     *                {@code pending} while no learner has reported on it
+     * @param trained learners holding a trained member (replicas counted each)
+     * @param members the shards the known learners hold ({@code expected}), those with a trained
+     *                replica ({@code used}, {@code servedBy} its first trained replica), and every
+     *                learner's {@link MemberStatus} in {@code list}
      */
-    record FitStatus(String modelId, String state, int trained, int failed, int percent, List<MemberStatus> members,
-            int shards, int trainedShards) {
+    record FitStatus(String modelId, String state, int trained, int failed, int percent, Members members) {
     }
 
     private final Membership membership;
@@ -82,16 +85,16 @@ class FitStatusController {
         int running = 0;
         int percentSum = 0;
         Set<String> shards = new TreeSet<>();
-        Set<String> trainedShards = new TreeSet<>();
+        Map<String, String> trainedBy = new TreeMap<>();
         for (LearnerView l : membership.learners()) {
-            MemberInfo held = l.members().stream().filter(m -> m.modelId().equals(modelId)).findFirst().orElse(null);
+            MemberInfo held = l.held().stream().filter(m -> m.modelId().equals(modelId)).findFirst().orElse(null);
             TrainingProgress p = l.training().stream().filter(t -> t.modelId().equals(modelId)).findFirst()
                     .orElse(null);
             MemberStatus s;
             String shard = l.shard() == null ? l.learnerId() : l.shard();
             shards.add(shard);
             if (held != null) {
-                trainedShards.add(held.shard() == null ? shard : held.shard());
+                trainedBy.putIfAbsent(held.shard() == null ? shard : held.shard(), l.learnerId());
                 s = new MemberStatus(l.learnerId(), l.shard(), l.alive(), "trained", 100, null, held.rows(),
                         held.trainMs());
                 trained++;
@@ -111,6 +114,6 @@ class FitStatusController {
         String state = trained + failed == 0 && members.stream().allMatch(m -> "pending".equals(m.phase())) ? "pending"
                 : running == 0 ? "done" : "running";
         int percent = members.isEmpty() ? 0 : percentSum / members.size();
-        return new FitStatus(modelId, state, trained, failed, percent, members, shards.size(), trainedShards.size());
+        return new FitStatus(modelId, state, trained, failed, percent, Members.of(shards, trainedBy, members));
     }
 }

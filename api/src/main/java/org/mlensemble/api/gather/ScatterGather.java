@@ -137,6 +137,7 @@ public final class ScatterGather implements AutoCloseable {
     /** Transient jobs sent again because the channel they went out on was lost. */
     private final Counter resent;
     private final Identities identities;
+    private final MeterRegistry meters;
     private final String connectionName;
     private final long confirmTimeoutMs;
 
@@ -179,6 +180,7 @@ public final class ScatterGather implements AutoCloseable {
         this.factory = factory;
         this.confirmTimeoutMs = confirmTimeout.toMillis();
         this.identities = identities;
+        this.meters = meters;
         this.topology = topology;
         this.clock = clock;
         this.channels = new ReplyChannel[channelCount];
@@ -446,6 +448,7 @@ public final class ScatterGather implements AutoCloseable {
         Gather gather = p != null ? p.gather() : answered.get(correlationId);
         if (gather == null) {
             late.increment(); // its gather completed long ago, or it was never ours
+            lateFrom(userId, body);
             return;
         }
         JobReply reply;
@@ -470,7 +473,10 @@ public final class ScatterGather implements AutoCloseable {
             return;
         }
         switch (gather.offer(reply)) {
-            case LATE -> late.increment();
+            case LATE -> {
+                late.increment();
+                lateBy(reply.learnerId());
+            }
             case DUPLICATE -> duplicate.increment();
             case HEDGED -> hedged.increment();
             case ACCEPTED -> {
@@ -479,6 +485,22 @@ public final class ScatterGather implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A late reply also counts for its learner when it reads well and its sender may speak for it. */
+    private void lateFrom(String userId, byte[] body) {
+        try {
+            JobReply reply = MessageCodec.decode(body, JobReply.class);
+            if (Names.isSafeName(reply.learnerId()) && identities.vouchesForLearner(userId, reply.learnerId())) {
+                lateBy(reply.learnerId());
+            }
+        } catch (MalformedMessageException e) {
+            // counted as late above; who sent it cannot be told
+        }
+    }
+
+    private void lateBy(String learnerId) {
+        meters.counter("ml.api.learner.replies.late", "learner", learnerId).increment();
     }
 
     private void finish(String correlationId) {

@@ -12,12 +12,14 @@ import org.mlensemble.common.messaging.TrainingProgress;
 /**
  * One learner as presence shows it.
  *
+ * @param held       the model members it holds, one per model version, with their provenance (not
+ *                   called {@code members}: that name is kept for a model's shards, {@link Members})
  * @param pinned     the model versions it keeps whatever retention says
  * @param removed    the model versions it removed last (deleted, or by retention), newest first
  * @param columnSets which columns each member accepts in a predict; not part of the listing
  */
 public record LearnerView(String learnerId, String shard, String instanceId, boolean alive, long lastSeen,
-        long startedAt, List<MemberInfo> members, List<TrainingProgress> training, int loadFailures,
+        long startedAt, List<MemberInfo> held, List<TrainingProgress> training, int loadFailures,
         List<DatasetInfo> datasets, List<String> pinned, List<ModelRemoval> removed,
         @JsonIgnore List<ColumnSet> columnSets) {
 

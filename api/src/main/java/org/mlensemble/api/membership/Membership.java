@@ -141,7 +141,7 @@ public final class Membership {
         Set<String> pinned = new HashSet<>();
         Map<String, Set<String>> columns = new HashMap<>();
         for (LearnerView l : learners()) {
-            for (MemberInfo m : l.members()) {
+            for (MemberInfo m : l.held()) {
                 byModel.computeIfAbsent(m.modelId(), k -> new ArrayList<>()).add(m);
                 if (l.alive()) {
                     liveHolders.computeIfAbsent(m.modelId(), k -> new LinkedHashSet<>()).add(l.learnerId());
@@ -170,7 +170,7 @@ public final class Membership {
      */
     public Optional<ModelRemoval> removal(String modelId) {
         List<LearnerView> all = learners();
-        if (all.stream().anyMatch(l -> l.members().stream().anyMatch(m -> m.modelId().equals(modelId)))) {
+        if (all.stream().anyMatch(l -> l.held().stream().anyMatch(m -> m.modelId().equals(modelId)))) {
             return Optional.empty();
         }
         return all.stream().flatMap(l -> l.removed().stream()).filter(r -> r.modelId().equals(modelId))
@@ -180,7 +180,7 @@ public final class Membership {
     /** The id of a model held or in training whose id ends with {@code suffix}, if any. */
     public Optional<String> findByIdSuffix(String suffix) {
         return learners().stream()
-                .flatMap(l -> java.util.stream.Stream.concat(l.members().stream().map(MemberInfo::modelId),
+                .flatMap(l -> java.util.stream.Stream.concat(l.held().stream().map(MemberInfo::modelId),
                         l.training().stream().map(t -> t.modelId())))
                 .filter(id -> id.endsWith(suffix)).findFirst();
     }

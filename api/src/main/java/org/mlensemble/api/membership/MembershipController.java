@@ -25,14 +25,13 @@ class MembershipController {
     /**
      * A model version in a listing.
      *
-     * @param members     learners holding a member (replicas counted each)
-     * @param liveMembers those alive now
-     * @param shards      shards of the model: the members an answer expects
-     * @param liveShards  shards with at least one live holder
+     * @param members     its shards: {@code used} those with a live holder, of {@code expected}
+     * @param holders     learners holding a member (replicas each), alive or not
+     * @param liveHolders those alive now
      */
     record ModelSummary(String modelId, String dataset, String target, String algorithm, Map<String, Object> params,
-            long seed, long createdAt, int members, int liveMembers, List<String> holders, int shards,
-            int liveShards, boolean pinned) {
+            long seed, long createdAt, Members members, List<String> holders, List<String> liveHolders,
+            boolean pinned) {
     }
 
     private final Membership membership;
@@ -51,10 +50,8 @@ class MembershipController {
     @GetMapping("/models")
     List<ModelSummary> models() {
         return membership.models().stream().map(m -> new ModelSummary(m.modelId(), m.dataset(), m.target(),
-                m.algorithm(), m.params(), m.seed(), m.createdAt(), m.holders().size(), m.liveHolders().size(),
-                m.holders(), m.expected(),
-                (int) m.shards().values().stream().filter(sh -> !sh.liveHolders().isEmpty()).count(), m.pinned()))
-                .toList();
+                m.algorithm(), m.params(), m.seed(), m.createdAt(), m.summary(null), m.holders(),
+                m.holders().stream().filter(m.liveHolders()::contains).toList(), m.pinned())).toList();
     }
 
     @GetMapping("/models/{modelId}")

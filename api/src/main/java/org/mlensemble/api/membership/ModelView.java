@@ -1,6 +1,8 @@
 package org.mlensemble.api.membership;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,6 +16,7 @@ import org.mlensemble.common.messaging.MemberInfo;
  * One model version as presence shows it. Its members are its shards; several learners may hold
  * a replica of the same shard.
  *
+ * @param held         every holder's member with its provenance; published as {@code members.list}
  * @param holders      every known learner holding a member, alive or not
  * @param liveHolders  those that are alive now
  * @param shards       every shard of the model (from all known holders, alive or not), sorted, with
@@ -23,7 +26,7 @@ import org.mlensemble.common.messaging.MemberInfo;
  *                     the holders do not say
  */
 public record ModelView(String modelId, String dataset, String target, String algorithm, Map<String, Object> params,
-        long seed, long createdAt, List<String> holders, Set<String> liveHolders, List<MemberInfo> members,
+        long seed, long createdAt, List<String> holders, Set<String> liveHolders, @JsonIgnore List<MemberInfo> held,
         Map<String, ShardView> shards, boolean pinned, @JsonInclude(JsonInclude.Include.NON_NULL) List<String> columns) {
 
     /**
@@ -37,9 +40,9 @@ public record ModelView(String modelId, String dataset, String target, String al
 
     /** A view without replicas: each member's shard is read from its {@link MemberInfo}. */
     public ModelView(String modelId, String dataset, String target, String algorithm, Map<String, Object> params,
-            long seed, long createdAt, List<String> holders, Set<String> liveHolders, List<MemberInfo> members) {
-        this(modelId, dataset, target, algorithm, params, seed, createdAt, holders, liveHolders, members,
-                shards(members, liveHolders), false, null);
+            long seed, long createdAt, List<String> holders, Set<String> liveHolders, List<MemberInfo> held) {
+        this(modelId, dataset, target, algorithm, params, seed, createdAt, holders, liveHolders, held,
+                shards(held, liveHolders), false, null);
     }
 
     static ModelView of(String modelId, List<MemberInfo> members, Set<String> liveHolders, boolean pinned,
@@ -63,10 +66,23 @@ public record ModelView(String modelId, String dataset, String target, String al
         return shards.size();
     }
 
+    /** Its members now: the shards with a live holder count as used; each holder's member in the list. */
+    @JsonProperty("members")
+    public Members members() {
+        return summary(held);
+    }
+
+    /** As {@link #members()}, with or without the per-holder list. */
+    public Members summary(List<?> list) {
+        java.util.List<String> used = shards.entrySet().stream().filter(e -> !e.getValue().liveHolders().isEmpty())
+                .map(Map.Entry::getKey).toList();
+        return new Members(used.size(), shards.size(), Members.missing(shards.keySet(), used), Map.of(), list);
+    }
+
     /** Learner id to the shard its member was trained on, for every holder. */
     public Map<String, String> shardOfHolders() {
         Map<String, String> out = new LinkedHashMap<>();
-        members.forEach(m -> out.put(m.learnerId(), shardOf(m)));
+        held.forEach(m -> out.put(m.learnerId(), shardOf(m)));
         return out;
     }
 

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.mlensemble.api.ensemble.Ensemble;
-import org.mlensemble.api.ensemble.Members;
+import org.mlensemble.api.membership.Members;
 import org.mlensemble.api.ensemble.PredictCommand;
 import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.api.system.Deadlines;

@@ -35,7 +35,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
      * UP/DOWN), and the dashboard's page, script and style, which hold no data and ask for the key.
      */
     static final Set<String> OPEN = Set.of(
-            "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness",
+            "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness", "/livez", "/readyz",
             "/dashboard", "/dashboard/", "/dashboard/index.html", "/dashboard/dashboard.js",
             "/dashboard/dashboard.css", "/dashboard/session");
 

@@ -36,6 +36,9 @@ class ApiMetrics {
             Map.entry("ml.api.members.expected", "Members (shards) the ensemble had, per gather"),
             Map.entry("ml.api.replies.late", "Learner replies that arrived after their gather completed"),
             Map.entry("ml.api.replies.malformed", "Learner replies that could not be read"),
+            Map.entry("ml.api.learner.replies.late", "Late replies by learner (those whose sender could be told)"),
+            Map.entry("ml.api.learner.replies.missing", "Learners awaited by a gather that never answered it, by"
+                    + " learner (no reply by the deadline, or lost on the way)"),
             Map.entry("ml.api.replies.hedged", "Replies of a replica whose shard another replica had served"),
             Map.entry("ml.api.replies.duplicate", "A second reply from the same learner to one job"),
             Map.entry("ml.api.replies.unexpected", "Replies from a learner the job was not sent to"),

@@ -41,7 +41,9 @@ class OpenApiDocs {
                         .description("A distributed ensemble of weak learners over RabbitMQ. Every answer says how "
                                 + "many members made it (members.used of members.expected) and which are missing. Members are "
                                 + "shards: replicas of a shard count once, and members.servedBy names the learner "
-                                + "that served each shard. Errors are application/problem+json (RFC 9457) whose type is "
+                                + "that served each shard. members has this one shape everywhere (predict, evaluate, "
+                                + "fit, fit jobs, the model listing, one model), with a list of per-learner detail "
+                                + "where an answer has it. Errors are application/problem+json (RFC 9457) whose type is "
                                 + "a URI urn:ml-ensemble:problem:<name>, listed in the README."))
                 // relative: whichever load balancer (:80, :81) or api instance served this document
                 .servers(List.of(new Server().url("/").description("the host that served this document: the main "
@@ -52,6 +54,7 @@ class OpenApiDocs {
                         tag("models", "model versions: list, show, delete, pin"),
                         tag("learners", "the learners as presence shows them"),
                         tag("datasets", "upload, list, show and delete datasets"),
+                        tag("operations", "what the dashboard plots: request rate, latency, replies, broker queues"),
                         tag("system", "sign-in for the dashboard and the broker-free ping")))
                 .components(new Components()
                         .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
@@ -153,15 +156,17 @@ class OpenApiDocs {
                     + "\"elapsedMs\": 6}"),
             Map.entry("GET /v1/ml-distributed/models", "[{\"modelId\": \"m-20261126-072220-9a69f3\", \"dataset\": "
                     + "\"house_pricing\", \"target\": \"SalePrice\", \"algorithm\": \"linear\", \"seed\": 42, "
-                    + "\"createdAt\": \"2026-11-26T07:22:20.114Z\", \"members\": 4, \"liveMembers\": 4, \"holders\": [\"learner-1\", "
-                    + "\"learner-2\", \"learner-3\", \"learner-4\"], \"shards\": 4, \"liveShards\": 4, "
-                    + "\"pinned\": false}]"),
+                    + "\"createdAt\": \"2026-11-26T07:22:20.114Z\", \"members\": {\"used\": 3, \"expected\": 4, "
+                    + "\"missing\": [\"D\"], \"servedBy\": {}}, \"holders\": [\"learner-1\", \"learner-2\", "
+                    + "\"learner-3\", \"learner-4\"], \"liveHolders\": [\"learner-1\", \"learner-2\", "
+                    + "\"learner-3\"], \"pinned\": false}]"),
             Map.entry("GET /v1/ml-distributed/models/{modelId}", "{\"modelId\": \"m-20261126-072220-9a69f3\", "
                     + "\"dataset\": \"house_pricing\", \"target\": \"SalePrice\", \"algorithm\": \"linear\", "
                     + "\"seed\": 42, \"holders\": [\"learner-1\"], \"liveHolders\": [\"learner-1\"], \"shards\": "
                     + "{\"A\": {\"holders\": [\"learner-1\"], \"liveHolders\": [\"learner-1\"]}}, \"members\": "
+                    + "{\"used\": 1, \"expected\": 1, \"missing\": [], \"servedBy\": {}, \"list\": "
                     + "[{\"learnerId\": \"learner-1\", \"shard\": \"A\", \"rows\": 500, \"trainMs\": 891, "
-                    + "\"holdoutRmse\": null, \"provenance\": {\"tribuoVersion\": \"4.3.2\"}}], \"pinned\": true, "
+                    + "\"holdoutRmse\": null, \"provenance\": {\"tribuoVersion\": \"4.3.2\"}}]}, \"pinned\": true, "
                     + "\"columns\": [\"GrLivArea\", \"Id\", \"SalePrice\"]}"),
             Map.entry("DELETE /v1/ml-distributed/models/{modelId}", "{\"modelId\": \"m-20261126-072220-9a69f3\", "
                     + "\"action\": \"deleted\", \"learners\": [\"learner-1\", \"learner-2\", \"learner-3\"], "
@@ -173,14 +178,26 @@ class OpenApiDocs {
                     + "\"action\": \"unpinned\", \"learners\": [\"learner-1\", \"learner-2\", \"learner-3\", "
                     + "\"learner-4\"], \"pending\": [], \"elapsedMs\": 9}"),
             Map.entry("GET /v1/ml-distributed/learners", "[{\"learnerId\": \"learner-1\", \"shard\": \"A\", "
-                    + "\"alive\": true, \"members\": [], \"training\": [], \"loadFailures\": 0, \"pinned\": [], "
+                    + "\"alive\": true, \"held\": [], \"training\": [], \"loadFailures\": 0, \"pinned\": [], "
                     + "\"removed\": [{\"modelId\": \"m-20261126-072220-9a69f3\", \"cause\": \"retention-count\", "
                     + "\"removedAt\": \"2026-11-26T09:12:40.007Z\"}]}]"),
             Map.entry("GET /v1/ml-distributed/fit/jobs/{modelId}", "{\"modelId\": \"m-20261126-072220-9a69f3\", "
                     + "\"state\": \"running\", \"trained\": 2, \"failed\": 0, \"percent\": 65, \"members\": "
-                    + "[{\"learnerId\": \"learner-1\", \"shard\": \"A\", \"alive\": true, \"phase\": \"trained\", "
-                    + "\"percent\": 100}], \"shards\": 4, \"trainedShards\": 2}"),
-            Map.entry("GET /v1/ml-distributed/ping", "{\"status\": \"ok\"}"));
+                    + "{\"used\": 2, \"expected\": 4, \"missing\": [\"C\", \"D\"], \"servedBy\": {\"A\": "
+                    + "\"learner-1\", \"B\": \"learner-2\"}, \"list\": [{\"learnerId\": \"learner-1\", "
+                    + "\"shard\": \"A\", \"alive\": true, \"phase\": \"trained\", \"percent\": 100}, "
+                    + "{\"learnerId\": \"learner-3\", \"shard\": \"C\", \"alive\": true, \"phase\": "
+                    + "\"training\", \"percent\": 40}]}}"),
+            Map.entry("GET /v1/ml-distributed/ping", "{\"status\": \"ok\"}"),
+            Map.entry("GET /v1/ml-distributed/stats", "{\"instance\": \"api-1\", \"intervalSeconds\": 5.0, "
+                    + "\"samples\": [{\"at\": \"2026-12-01T12:00:05Z\", \"requestsPerSecond\": 41.2, \"p50Ms\": "
+                    + "6.1, \"p99Ms\": 38.5, \"lateReplies\": {\"learner-4\": 2}, \"missingReplies\": "
+                    + "{\"learner-4\": 1}}]}"),
+            Map.entry("GET /v1/ml-distributed/broker", "{\"at\": \"2026-12-01T12:00:05Z\", \"reachable\": true, "
+                    + "\"problem\": null, \"vhost\": \"ml\", \"node\": \"rabbit@host\", \"version\": \"3.13.7\", "
+                    + "\"queues\": [{\"name\": \"ml.learner.learner-1\", \"type\": \"classic\", \"messages\": 3, "
+                    + "\"ready\": 2, \"unacknowledged\": 1, \"consumers\": 4}], \"connections\": [{\"name\": "
+                    + "\"api-1 scatter-gather\", \"user\": \"ml-api\", \"state\": \"running\"}]}"));
 
     /** Request bodies' examples, by operation. */
     private static final Map<String, Map<String, String>> REQUESTS = Map.of(
@@ -236,7 +253,26 @@ class OpenApiDocs {
             }
             api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) ->
                     describe(method.name() + " " + path, path, op)));
+            // actuator's probes on the public port (the rest of actuator is on the management port)
+            api.getPaths().addPathItem("/readyz", probe("Readiness of this api instance: broker connected and"
+                    + " presence heard; what the load balancers' /actuator/health returns"));
+            api.getPaths().addPathItem("/livez", probe("Liveness of this api instance"));
         };
+    }
+
+    /** A probe: open without a key, {"status": "UP"} with 200, or the same shape with "DOWN" and 503. */
+    private static PathItem probe(String summary) {
+        Schema<?> status = new ObjectSchema().addProperty("status", new StringSchema()._enum(List.of("UP", "DOWN")));
+        Operation op = new Operation().summary(summary).tags(List.of("system")).security(List.of())
+                .responses(new io.swagger.v3.oas.models.responses.ApiResponses()
+                        .addApiResponse("200", new ApiResponse().description("UP").content(new Content()
+                                .addMediaType(JSON, new MediaType().schema(status)
+                                        .example(Map.of("status", "UP")))))
+                        .addApiResponse("503", new ApiResponse().description("DOWN, as {\"status\": \"DOWN\"} "
+                                + "(not a problem: orchestrators read the status)").content(new Content()
+                                .addMediaType("application/vnd.spring-boot.actuator.v3+json", new MediaType()
+                                        .schema(status).example(Map.of("status", "DOWN"))))));
+        return new PathItem().get(op);
     }
 
     private static void describe(String key, String path, Operation op) {
@@ -323,6 +359,10 @@ class OpenApiDocs {
             Map.entry("DELETE /v1/ml-distributed/models/{modelId}/pin", "Unpin a model version"),
             Map.entry("GET /v1/ml-distributed/learners", "Every learner heard from, alive or not"),
             Map.entry("GET /v1/ml-distributed/ping", "A broker-free answer: the HTTP floor of the benchmarks"),
+            Map.entry("GET /v1/ml-distributed/stats", "This api instance's requests/s, p50/p99 latency and late or"
+                    + " missing replies per learner, sampled every 5 s over the last 10 minutes"),
+            Map.entry("GET /v1/ml-distributed/broker", "The broker's queues with their depths and its connections,"
+                    + " from its management API (reachable: false and why when it cannot be asked)"),
             Map.entry("GET /v1/ml-distributed/datasets", "Datasets the learners hold"),
             Map.entry("GET /v1/ml-distributed/datasets/{name}", "One dataset: shards, rows, checksums, holders"),
             Map.entry("POST /v1/ml-distributed/datasets/{name}", "Upload a CSV, split into the test set and shards"),
@@ -336,6 +376,7 @@ class OpenApiDocs {
         String first = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
         return switch (first) {
             case "fit", "predict", "evaluate", "models", "learners", "datasets" -> first;
+            case "stats", "broker" -> "operations";
             default -> "system";
         };
     }

@@ -52,7 +52,7 @@ class RequestMetrics {
             return "model";
         }
         return switch (rest) {
-            case "fit", "predict", "evaluate", "models", "learners", "ping" -> rest;
+            case "fit", "predict", "evaluate", "models", "learners", "ping", "stats", "broker" -> rest;
             default -> "other";
         };
     }

@@ -24,7 +24,7 @@ class MembershipTest {
         assertThat(membership.onHeartbeat(Heartbeats.of("learner-1", "A", "i-1", 100, "m-1"))).isFalse();
 
         assertThat(membership.model("m-2")).isPresent();
-        assertThat(membership.learners().get(0).members()).hasSize(2);
+        assertThat(membership.learners().get(0).held()).hasSize(2);
     }
 
     @Test

@@ -40,7 +40,7 @@ class PresenceListenerTest {
         listener.onHeartbeat(message(Heartbeats.of("learner-1", "A", "i-1", 100)));
 
         assertThat(meters.counter("ml.api.heartbeats.stale").count()).isEqualTo(1);
-        assertThat(membership.learners().get(0).members()).hasSize(1);
+        assertThat(membership.learners().get(0).held()).hasSize(1);
     }
 
     @Test

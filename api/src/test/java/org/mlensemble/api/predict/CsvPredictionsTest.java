@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.mlensemble.api.ensemble.Members;
+import org.mlensemble.api.membership.Members;
 import org.mlensemble.api.ensemble.PredictOutcome;
 import org.mlensemble.api.ensemble.UnknownModelException;
 import org.mlensemble.api.system.ApiProblem;

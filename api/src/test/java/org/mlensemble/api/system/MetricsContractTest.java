@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.mlensemble.api.ApiApplication;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 
 /**
  * What Prometheus scrapes from a fresh api, before any request: every documented metric, at 0,
@@ -34,8 +34,13 @@ class MetricsContractTest {
             "ml_api_learners_live", "ml_api_broker_unavailable_total", "ml_api_client_disconnects_total",
             "ml_api_models_changes_total");
 
-    @LocalServerPort
+    /** Actuator answers on the management port, never on the public one. */
+    @LocalManagementPort
     int port;
+
+    /** The public port, where the API's requests go. */
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int serverPort;
 
     @Test
     void everyDocumentedMetricIsThereFromStartUpWithHelpText() throws Exception {
@@ -66,7 +71,7 @@ class MetricsContractTest {
     void requestsAreTimedPerEndpointAndStatusUnderTheDocumentedNameOnly() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (String path : List.of("/v1/ml-distributed/learners", "/v1/ml-distributed/models/m-nope")) {
-            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path))
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding());
         }
         String text = scrape();

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mlensemble.api.ApiApplication;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -36,6 +37,9 @@ class WebEdgeAttackTest {
     @LocalServerPort
     int port;
 
+    @LocalManagementPort
+    int managementPort;
+
     record Raw(int status, Map<String, List<String>> headers, String body) {
 
         String header(String name) {
@@ -46,6 +50,10 @@ class WebEdgeAttackTest {
 
     /** One request written byte for byte as given; {@code headers} are "Name: value" lines. */
     private Raw send(String method, String target, String body, String... headers) throws IOException {
+        return send(port, method, target, body, headers);
+    }
+
+    private Raw send(int toPort, String method, String target, String body, String... headers) throws IOException {
         StringBuilder req = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
                 .append("Host: localhost\r\nConnection: close\r\n");
         for (String h : headers) {
@@ -56,7 +64,7 @@ class WebEdgeAttackTest {
             req.append("Content-Type: application/json\r\nContent-Length: ").append(payload.length).append("\r\n");
         }
         req.append("\r\n");
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        try (Socket s = new Socket("127.0.0.1", toPort)) {
             s.setSoTimeout(60_000); // the first /v3/api-docs builds the document (seconds on a busy machine)
             OutputStream out = s.getOutputStream();
             out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -128,10 +136,25 @@ class WebEdgeAttackTest {
 
     @Test
     void theProbesAnswerWithoutTheKey() throws IOException {
-        assertThat(send("GET", "/actuator/health/liveness", null).status()).isEqualTo(200);
-        // readiness is 503 until presence is heard: what matters is that it is not 401
-        assertThat(send("GET", "/actuator/health/readiness", null).status()).isIn(200, 503);
-        assertThat(send("GET", "/actuator/health", null).status()).isIn(200, 503);
+        // the public port answers liveness and readiness at /livez and /readyz (the load balancers'
+        // /actuator/health reads /readyz); readiness is 503 until presence is heard: not 401 is what matters
+        assertThat(send("GET", "/livez", null).status()).isEqualTo(200);
+        assertThat(send("GET", "/readyz", null).status()).isIn(200, 503);
+        assertThat(send(managementPort, "GET", "/actuator/health/liveness", null).status()).isEqualTo(200);
+        assertThat(send(managementPort, "GET", "/actuator/health/readiness", null).status()).isIn(200, 503);
+        assertThat(send(managementPort, "GET", "/actuator/health", null).status()).isIn(200, 503);
+    }
+
+    @Test
+    void actuatorAnswersOnlyOnTheManagementPort() throws IOException {
+        assertThat(managementPort).isNotEqualTo(port);
+        Raw metrics = send(managementPort, "GET", "/actuator/prometheus", null);
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_", "ml_api_");
+        // with the key, the public port still has no actuator: 404, and no metric in the body
+        Raw publicMetrics = send("GET", "/actuator/prometheus", null, "X-API-Key: " + KEY);
+        assertThat(publicMetrics.status()).isEqualTo(404);
+        assertThat(publicMetrics.body()).doesNotContain("jvm_", "ml_api_");
     }
 
     @Test
@@ -139,9 +162,6 @@ class WebEdgeAttackTest {
         assertThat(send("GET", "/v1/ml-distributed/learners", null, "X-API-Key: " + KEY).status()).isEqualTo(200);
         assertThat(send("GET", "/v1/ml-distributed/learners", null, "Authorization: Bearer " + KEY).status())
                 .isEqualTo(200);
-        Raw metrics = send("GET", "/actuator/prometheus", null, "Authorization: Bearer " + KEY);
-        assertThat(metrics.status()).isEqualTo(200);
-        assertThat(metrics.body()).contains("jvm_");
         assertThat(send("GET", "/v3/api-docs", null, "X-API-Key: " + KEY).status()).isEqualTo(200);
         assertThat(send("GET", "/v1/ml-distributed/learners", null, "Authorization: Bearer nope").status())
                 .isEqualTo(401);

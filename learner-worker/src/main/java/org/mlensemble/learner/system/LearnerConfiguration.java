@@ -19,7 +19,6 @@ import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
-import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
@@ -120,12 +119,12 @@ class LearnerConfiguration {
 
     /**
      * Spring's connections as the broker's UI shows them: {@code learner-3} (the job and sync
-     * consumers) and {@code learner-3 publisher} (replies, heartbeats, sync answers).
+     * consumers) and {@code learner-3.publisher} (replies, heartbeats, sync answers; Spring adds
+     * the suffix to the publisher connection's name).
      */
     @Bean
     org.springframework.amqp.rabbit.connection.ConnectionNameStrategy connectionNames(LearnerProperties props) {
-        return factory -> factory instanceof AbstractConnectionFactory c && !c.hasPublisherConnectionFactory()
-                ? props.id() + " publisher" : props.id();
+        return factory -> props.id();
     }
 
     @Bean
