@@ -60,7 +60,7 @@ class JointFitTest extends ClusterTest {
         assertThat(Json.strings(view.get("holders"))).containsExactlyInAnyOrderElementsOf(E2eCluster.LEARNERS);
         assertThat(view.get("shards").propertyNames()).containsExactly("A+B+C+D");
         List<String> digests = new java.util.ArrayList<>();
-        view.get("members").forEach(m -> digests.add(m.get("provenance").get("modelSha256").asString()));
+        view.get("members").get("list").forEach(m -> digests.add(m.get("provenance").get("modelSha256").asString()));
         assertThat(digests).hasSize(4).containsOnly(digests.get(0));
 
         // a predict needs one holder; evaluate scores one model
