@@ -48,7 +48,7 @@ class ReplicaTest {
         awaitLiveHolders(model, 3);
         JsonNode job = Http.get(cluster.apiUrl("/v1/ml-distributed/fit/jobs/" + model)).body();
         assertThat(job.get("trained").asInt()).isEqualTo(3);
-        assertThat(job.get("shards").asInt()).isEqualTo(2);
+        assertThat(job.get("members").get("expected").asInt()).isEqualTo(2);
         assertThat(job.get("members").get("used").asInt()).isEqualTo(2);
         JsonNode view = Http.get(cluster.apiUrl("/v1/ml-distributed/models/" + model)).body();
         assertThat(view.at("/shards/A/holders")).hasSize(2);

@@ -41,6 +41,12 @@ public final class SyncTopology implements ConnectionListener {
 
     @Override
     public void onCreate(Connection connection) {
+        // The listener hears the publisher connection open too (replies, heartbeats): an exclusive
+        // queue declared there would lock the sync consumer, on the other connection, out of it.
+        String name = connection.getDelegate() == null ? null : connection.getDelegate().getClientProvidedName();
+        if (name != null && name.endsWith(".publisher")) {
+            return;
+        }
         declare(connection, state.isDone());
     }
 
