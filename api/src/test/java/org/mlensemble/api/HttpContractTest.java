@@ -278,6 +278,27 @@ class HttpContractTest {
     }
 
     @Test
+    void aJointFitIsDoneOnceItsWorkersHoldItAndItsOtherReplicasAreSkipped() throws Exception {
+        // learner-1 (A) and learner-2 (B) trained the joint model; learner-5, A's other replica, was not a worker
+        var joint = org.mlensemble.api.membership.Heartbeats.member("m-joint", "learner-1", "A+B");
+        membership.onHeartbeat(new org.mlensemble.common.messaging.Heartbeat("learner-1", "A", "i-1", 1, 0,
+                java.util.List.of(joint), java.util.List.of(), false, 0));
+        membership.onHeartbeat(new org.mlensemble.common.messaging.Heartbeat("learner-2", "B", "i-2", 1, 0,
+                java.util.List.of(org.mlensemble.api.membership.Heartbeats.member("m-joint", "learner-2", "A+B")),
+                java.util.List.of(), false, 0));
+        membership.onHeartbeat(org.mlensemble.api.membership.Heartbeats.of("learner-5", "A", "i-5", 1));
+        mvc.perform(get("/v1/ml-distributed/fit/jobs/m-joint")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.state").value("done"))
+                .andExpect(jsonPath("$.trained").value(2))
+                .andExpect(jsonPath("$.percent").value(100))
+                .andExpect(jsonPath("$.members.used").value(1))
+                .andExpect(jsonPath("$.members.expected").value(1))
+                .andExpect(jsonPath("$.members.missing").isEmpty())
+                .andExpect(jsonPath("$.members.servedBy['A+B']").value("learner-1"))
+                .andExpect(jsonPath("$.members.list[?(@.learnerId == 'learner-5')].phase").value("skipped"));
+    }
+
+    @Test
     void statsAnswerThisInstancesSamplesAndTheBrokerItsStateEvenWhenItsManagementApiIsDown() throws Exception {
         mvc.perform(get("/v1/ml-distributed/stats")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.instance").isString())

@@ -14,6 +14,7 @@ import org.mlensemble.api.membership.Members;
 import org.mlensemble.api.membership.Membership;
 import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.api.system.Deadlines;
+import org.mlensemble.common.messaging.JointSpec;
 import org.mlensemble.common.messaging.MemberInfo;
 import org.mlensemble.common.messaging.ModelIds;
 import org.mlensemble.common.messaging.TrainingProgress;
@@ -31,7 +32,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v1/ml-distributed/fit/jobs")
 class FitStatusController {
 
-    /** One learner's part: {@code trained}, a training phase, {@code failed} or {@code pending}. */
+    /**
+     * One learner's part: {@code trained}, a training phase, {@code failed}, {@code pending}, or
+     * {@code skipped} for a replica that takes no part in a joint fit (its reason says so).
+     */
     record MemberStatus(String learnerId, String shard, boolean alive, String phase, int percent, String reason,
             Integer rows, Long trainMs) {
     }
@@ -40,8 +44,9 @@ class FitStatusController {
      * @param state   {@code done} when no live learner is still working on it, else {@code running};
      *                {@code pending} while no learner has reported on it
      * @param trained learners holding a trained member (replicas counted each)
-     * @param members the shards the known learners hold ({@code expected}), those with a trained
-     *                replica ({@code used}, {@code servedBy} its first trained replica), and every
+     * @param members the shards the known learners hold ({@code expected}; for a joint fit its one
+     *                member, labelled with every shard it covers), those with a trained replica
+     *                ({@code used}, {@code servedBy} its first trained replica), and every
      *                learner's {@link MemberStatus} in {@code list}
      */
     record FitStatus(String modelId, String state, int trained, int failed, int percent, Members members) {
@@ -79,20 +84,32 @@ class FitStatusController {
     }
 
     private FitStatus progress(String modelId) {
+        List<LearnerView> learners = membership.learners();
+        // A joint fit has one member, labelled with every shard it covers, trained by one learner
+        // per shard; the other replicas take no part, so they are neither pending nor expected.
+        String joint = learners.stream().flatMap(l -> l.held().stream())
+                .filter(m -> m.modelId().equals(modelId) && JointSpec.isJoint(m.shard())).map(MemberInfo::shard)
+                .findFirst().orElse(null);
         List<MemberStatus> members = new ArrayList<>();
         int trained = 0;
         int failed = 0;
         int running = 0;
         int percentSum = 0;
+        int counted = 0;
         Set<String> shards = new TreeSet<>();
         Map<String, String> trainedBy = new TreeMap<>();
-        for (LearnerView l : membership.learners()) {
+        if (joint != null) {
+            shards.add(joint);
+        }
+        for (LearnerView l : learners) {
             MemberInfo held = l.held().stream().filter(m -> m.modelId().equals(modelId)).findFirst().orElse(null);
             TrainingProgress p = l.training().stream().filter(t -> t.modelId().equals(modelId)).findFirst()
                     .orElse(null);
             MemberStatus s;
             String shard = l.shard() == null ? l.learnerId() : l.shard();
-            shards.add(shard);
+            if (joint == null) {
+                shards.add(shard);
+            }
             if (held != null) {
                 trainedBy.putIfAbsent(held.shard() == null ? shard : held.shard(), l.learnerId());
                 s = new MemberStatus(l.learnerId(), l.shard(), l.alive(), "trained", 100, null, held.rows(),
@@ -104,16 +121,22 @@ class FitStatusController {
             } else if (p != null) {
                 s = new MemberStatus(l.learnerId(), l.shard(), l.alive(), p.phase(), p.percent(), null, null, null);
                 running += l.alive() ? 1 : 0;
+            } else if (joint != null) {
+                members.add(new MemberStatus(l.learnerId(), l.shard(), l.alive(), "skipped", 0,
+                        "not a worker of this joint fit: one learner per shard trains the joint model " + joint,
+                        null, null));
+                continue;
             } else {
                 s = new MemberStatus(l.learnerId(), l.shard(), l.alive(), "pending", 0, null, null, null);
                 running += l.alive() ? 1 : 0;
             }
             percentSum += s.percent();
+            counted++;
             members.add(s);
         }
         String state = trained + failed == 0 && members.stream().allMatch(m -> "pending".equals(m.phase())) ? "pending"
                 : running == 0 ? "done" : "running";
-        int percent = members.isEmpty() ? 0 : percentSum / members.size();
+        int percent = counted == 0 ? 0 : percentSum / counted;
         return new FitStatus(modelId, state, trained, failed, percent, Members.of(shards, trainedBy, members));
     }
 }

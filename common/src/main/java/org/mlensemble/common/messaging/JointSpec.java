@@ -36,4 +36,25 @@ public record JointSpec(Map<String, Integer> ranks, Map<String, String> shards, 
     public String coveredShards() {
         return String.join("+", new java.util.TreeSet<>(shards.values()));
     }
+
+    /**
+     * The shards a member's shard label stands for: the label itself for a member of one shard,
+     * every shard of a joint model's {@link #coveredShards()} label.
+     */
+    public static java.util.List<String> shardsOf(String memberShard) {
+        if (memberShard == null || memberShard.isEmpty()) {
+            return java.util.List.of();
+        }
+        return java.util.List.of(memberShard.split("\\+"));
+    }
+
+    /** Whether a member labelled {@code memberShard} was trained on {@code shard}, alone or jointly. */
+    public static boolean covers(String memberShard, String shard) {
+        return shard != null && shardsOf(memberShard).contains(shard);
+    }
+
+    /** Whether a member's shard label is a joint model's. */
+    public static boolean isJoint(String memberShard) {
+        return memberShard != null && memberShard.indexOf('+') >= 0;
+    }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mlensemble.common.messaging.JointSpec;
 import org.mlensemble.common.messaging.MemberInfo;
 import org.mlensemble.common.messaging.Names;
 import org.mlensemble.common.messaging.sync.HeldDataset;
@@ -16,7 +17,8 @@ import org.mlensemble.common.messaging.sync.SyncFile;
 
 /**
  * What a learner copies from its peers, given what it holds and what they hold: the members of
- * its shard it lacks among the newest {@code retention} model versions, and the dataset files of
+ * its shard (a joint model that covers it included) it lacks among the newest {@code retention}
+ * model versions, and the dataset files of
  * its shard and of the test part that it lacks or that differ from the peers' copy.
  *
  * @param members newest first
@@ -72,7 +74,7 @@ record SyncPlan(List<MemberFetch> members, List<FileFetch> files) {
         for (Inventory peer : peers) {
             for (HeldMember m : peer.members()) {
                 MemberInfo info = m.info();
-                if (info == null || !Names.isSafeName(info.modelId()) || !mine.shard().equals(info.shard())
+                if (info == null || !Names.isSafeName(info.modelId()) || !JointSpec.covers(info.shard(), mine.shard())
                         || m.files().isEmpty() || !m.files().stream().allMatch(f -> SyncPaths.memberFile(f.path()))) {
                     continue;
                 }

@@ -52,6 +52,17 @@ class SyncPlanTest {
     }
 
     @Test
+    void copiesAJointModelThatCoversItsShardButNotOneThatDoesNot() {
+        Inventory mine = inventory("me", "A", List.of(), List.of());
+        Inventory worker = inventory("p1", "A", List.of(member("m-joint", 2, "p1", "A+B+C"),
+                member("m-other", 1, "p1", "B+C")), List.of());
+
+        SyncPlan plan = SyncPlan.of(mine, List.of(worker), 5);
+
+        assertThat(plan.members()).extracting(f -> f.info().modelId()).containsExactly("m-joint");
+    }
+
+    @Test
     void copiesDatasetFilesItLacksOrHoldsInAnotherVersion() {
         Inventory mine = inventory("me", "A", List.of(),
                 List.of(dataset("house", file("A/data.csv", "old")), dataset("cars", file("test/data.csv", "t"))));
