@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.mlensemble.api.ManualClock;
 import org.mlensemble.api.membership.Membership;
 import org.mlensemble.common.features.EncodingOptions;
 import org.mlensemble.common.features.FeatureEncoding;
@@ -43,7 +40,7 @@ import org.mlensemble.common.table.Table;
 class JointFitTest {
 
     private static final Duration LIVENESS = Duration.ofMillis(300);
-    private final MutableClock clock = new MutableClock();
+    private final ManualClock clock = new ManualClock();
     private final Membership membership = new Membership(clock, LIVENESS, Duration.ofMinutes(5));
     private final List<Object> sent = new ArrayList<>();
     /** How each learner answers a job; absent: it does not answer (lost). */
@@ -181,29 +178,6 @@ class JointFitTest {
             var data = new DatasetInfo("house", p[1], 1, null, true, 1, null, 2, null, null, 0, 0, 0, 0);
             membership.onHeartbeat(new Heartbeat(p[0], p[1], "i-" + p[0], clock.millis(), 0, List.of(), List.of(),
                     false, 0, List.of(data)));
-        }
-    }
-
-    private static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-12-01T12:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -1,22 +1,20 @@
 package org.mlensemble.api.stats;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mlensemble.api.ManualClock;
 import org.mlensemble.api.system.ApiProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class RequestStatsTest {
 
@@ -24,7 +22,7 @@ class RequestStatsTest {
         Duration.ofMillis(50), Duration.ofMillis(100)};
 
     private final MeterRegistry meters = new SimpleMeterRegistry();
-    private final MutableClock clock = new MutableClock();
+    private final ManualClock clock = new ManualClock();
     private RequestStats stats;
 
     @AfterEach
@@ -132,28 +130,5 @@ class RequestStatsTest {
         assertThat(o.problem()).contains("http://127.0.0.1:1");
         assertThat(o.toString()).doesNotContain("secret-password");
         assertThat(o.queues()).isEmpty();
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-01T12:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
