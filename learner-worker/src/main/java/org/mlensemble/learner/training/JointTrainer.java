@@ -241,6 +241,7 @@ public final class JointTrainer {
         attrs.put("params", params.toString());
         attrs.put("seed", Long.toString(job.seed()));
         attrs.put("xgboostVersion", BoostedTrainer.XGBOOST_VERSION);
+        attrs.put(BoostedRegression.ABSENT, BoostedRegression.ABSENT_MISSING);
         BoostedRegression regression;
         try {
             Booster booster = XGBoost.loadModel(model);
@@ -283,9 +284,10 @@ public final class JointTrainer {
             picked.add(rows.get(idx[i]));
             labels[i] = (float) y[idx[i]];
         }
-        // absent features as 0, as the joint figures in docs/quality.md were measured; the stored
-        // booster has no absentFeatures attribute, so predicting gives them 0 too
-        return new WorkerTask.Matrix(idx.length, columns.size(), BoostedRegression.dense(picked, columns, 0f), labels);
+        // absent features as missing, as a member of one shard has them (the histograms skip them);
+        // the model's absentFeatures attribute makes predictions give them as missing too
+        return new WorkerTask.Matrix(idx.length, columns.size(),
+                BoostedRegression.dense(picked, columns, Float.NaN), labels);
     }
 
     /** Kills every child this trainer started: the learner is shutting down. */
