@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,15 +24,11 @@ import org.mlensemble.api.ensemble.PredictCommand;
 import org.mlensemble.api.ensemble.PredictOutcome;
 import org.mlensemble.api.system.ApiProblem;
 import org.mlensemble.api.system.Deadlines;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.context.request.async.DeferredResult;
-import org.springframework.web.context.request.async.WebAsyncUtils;
-import org.springframework.web.method.support.ModelAndViewContainer;
 
 /**
  * {@code POST /v1/ml-distributed/predict}: the body is the rows, options are query parameters.
@@ -56,45 +51,30 @@ class PredictController {
 
     private final Ensemble ensemble;
     private final Deadlines deadlines;
-    private final boolean abAsync;
 
-    PredictController(Ensemble ensemble, Deadlines deadlines,
-            @Value("${ml.api.predict-ab:false}") boolean abAsync) {
+    PredictController(Ensemble ensemble, Deadlines deadlines) {
         this.ensemble = ensemble;
         this.deadlines = deadlines;
-        this.abAsync = abAsync;
     }
 
     /**
      * One JSON document of rows, answered on this request's thread: it waits for the gather with
      * the request's deadline. One servlet dispatch: returning the future instead made Spring MVC
      * dispatch the request a second time to write the answer (filter chain, handler lookup and
-     * message converter again), which cost more than the rest of the predict together
-     * (docs/performance.md, P1). A thread per waiting predict is what Tomcat's pool (200) bounds.
+     * message converter again): 37 % of the request threads' time in a profile, and 1.4-1.6 times
+     * the throughput without it (docs/performance.md, P1). A waiting predict holds its thread, so
+     * Tomcat's pool (200 threads) bounds how many wait at once; more queue in Tomcat.
      */
     @PostMapping("/predict")
     PredictResponse predict(@RequestBody(required = false) PredictRows.Body body,
             @RequestParam(required = false) String modelId, @RequestParam(required = false) Long deadlineMs,
-            @RequestParam(required = false) Integer quorum, @RequestParam(defaultValue = "false") boolean weighted,
-            HttpServletRequest request) throws Exception {
+            @RequestParam(required = false) Integer quorum, @RequestParam(defaultValue = "false") boolean weighted)
+            throws Exception {
         PredictRows.Rows rows = PredictRows.read(body, deadlines.props().maxRows());
         Duration deadline = deadlines.deadline(deadlineMs, deadlines.props().predictDeadline());
         var command = new PredictCommand(modelId, rows.columns(), rows.count(), deadline, deadlines.quorum(quorum),
                 weighted);
         CompletableFuture<PredictOutcome> answer = ensemble.predict(command);
-        if (abAsync && request.getHeader("X-ML-AB-Async") != null) {
-            // measurement only (ml.api.predict-ab): the former asynchronous answer, a second dispatch
-            DeferredResult<Object> result = new DeferredResult<>();
-            answer.whenComplete((o, e) -> {
-                if (e != null) {
-                    result.setErrorResult(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
-                } else {
-                    result.setResult(response(o));
-                }
-            });
-            WebAsyncUtils.getAsyncManager(request).startDeferredResultProcessing(result, new ModelAndViewContainer());
-            return null;
-        }
         return response(await(answer, deadline));
     }
 
