@@ -29,6 +29,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /v1/ml-distributed/predict}: the body is the rows, options are query parameters.
@@ -66,7 +67,7 @@ class PredictController {
      * Tomcat's pool (200 threads) bounds how many wait at once; more queue in Tomcat.
      */
     @PostMapping("/predict")
-    PredictResponse predict(@RequestBody(required = false) PredictRows.Body body,
+    PredictResponse predict(@RequestBody(required = false) JsonNode body,
             @RequestParam(required = false) String modelId, @RequestParam(required = false) Long deadlineMs,
             @RequestParam(required = false) Integer quorum, @RequestParam(defaultValue = "false") boolean weighted)
             throws Exception {
