@@ -25,6 +25,8 @@ public class FakeEnsemble implements Ensemble {
 
     public volatile boolean trained = true;
     public volatile Object lastCommand;
+    /** When set, predicts complete with this failure, as a gather that failed does. */
+    public volatile RuntimeException predictFailure;
 
     @Override
     public CompletableFuture<FitOutcome> fit(FitCommand c) {
@@ -39,6 +41,11 @@ public class FakeEnsemble implements Ensemble {
         lastCommand = c;
         if (!trained) {
             throw new NoModelException();
+        }
+        if (predictFailure != null) {
+            return CompletableFuture.supplyAsync(() -> {
+                throw predictFailure;
+            });
         }
         double[] out = new double[c.rows()];
         c.columns().values().forEach(values -> {

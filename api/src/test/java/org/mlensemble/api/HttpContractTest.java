@@ -9,6 +9,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import org.junit.jupiter.api.Test;
@@ -46,25 +47,26 @@ class HttpContractTest {
 
     @Test
     void predictAnswersTheSeedsShapeForOneRow() throws Exception {
-        MvcResult r = mvc.perform(post("/v1/ml-distributed/predict").contentType(MediaType.APPLICATION_JSON)
-                .content("{\"LotArea\": [8000], \"Street\": [\"Pave\"], \"Alley\": [null]}")).andReturn();
-        async(r).andExpect(status().isOk())
+        mvc.perform(post("/v1/ml-distributed/predict").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"LotArea\": [8000], \"Street\": [\"Pave\"], \"Alley\": [null]}"))
+                .andExpect(request().asyncNotStarted())
+                .andExpect(status().isOk())
                 .andExpect(jsonPath("$.Prediction").value(8000.0))
                 .andExpect(jsonPath("$.ProblemType").value("regression"))
                 .andExpect(jsonPath("$.Predictions").doesNotExist())
                 .andExpect(jsonPath("$.members.used").value(3))
                 .andExpect(jsonPath("$.members.missing[0]").value("D"))
                 .andExpect(jsonPath("$.members.servedBy.B").value("learner-6"));
-        // the latency is recorded when the asynchronous answer is written, per endpoint
+        // the latency is recorded per endpoint
         assertThat(meters.find("ml.api.requests").tags("endpoint", "predict", "status", "200").timer())
                 .isNotNull().satisfies(t -> assertThat(t.count()).isPositive());
     }
 
     @Test
     void predictAddsPredictionsForManyRowsAndTakesOptionsFromTheQuery() throws Exception {
-        MvcResult r = mvc.perform(post("/v1/ml-distributed/predict?modelId=m-7&deadlineMs=750&quorum=2")
-                .contentType(MediaType.APPLICATION_JSON).content("{\"a\": [1, 2], \"b\": [10, 20]}")).andReturn();
-        async(r).andExpect(status().isOk())
+        mvc.perform(post("/v1/ml-distributed/predict?modelId=m-7&deadlineMs=750&quorum=2")
+                .contentType(MediaType.APPLICATION_JSON).content("{\"a\": [1, 2], \"b\": [10, 20]}"))
+                .andExpect(status().isOk())
                 .andExpect(jsonPath("$.Prediction").value(11.0))
                 .andExpect(jsonPath("$.Predictions[1]").value(22.0));
         PredictCommand c = (PredictCommand) ensemble.lastCommand;
@@ -72,6 +74,22 @@ class HttpContractTest {
         assertThat(c.deadline().toMillis()).isEqualTo(750);
         assertThat(c.quorum()).isEqualTo(2);
         assertThat(c.rows()).isEqualTo(2);
+    }
+
+    @Test
+    void aGatherThatFailsIsTheProblemItsCauseMapsTo() throws Exception {
+        ensemble.predictFailure = new org.mlensemble.api.ensemble.EnsembleUnavailableException(
+                "model m-test: 0 of 4 members (shards) answered before the deadline");
+        try {
+            mvc.perform(post("/v1/ml-distributed/predict").contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"a\": [1]}"))
+                    .andExpect(status().isServiceUnavailable())
+                    .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                    .andExpect(jsonPath("$.title").value("Ensemble unavailable"))
+                    .andExpect(jsonPath("$.detail").value(containsString("0 of 4 members")));
+        } finally {
+            ensemble.predictFailure = null;
+        }
     }
 
     @Test

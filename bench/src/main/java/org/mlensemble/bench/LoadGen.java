@@ -24,17 +24,19 @@ import java.util.concurrent.locks.LockSupport;
  * (no coordinated omission). Every latency is kept and sorted: the percentiles are exact.
  * <p>
  * {@code java -cp bench/target/classes org.mlensemble.bench.LoadGen URL --rate R --duration S [--warmup S] [--body FILE] [--max-in-flight N]
- * [--timeout-ms T] [--header "Name: value"]}
+ * [--timeout-ms T] [--header "Name: value"] [--trace FILE]}
  * <p>
  * POSTs FILE when given, else GETs. Prints one JSON line: counts, achieved rate and latency
  * percentiles in milliseconds over the measured part (the warm-up is sent but not recorded).
+ * {@code --trace FILE} also writes each measured request as a line {@code <due, epoch ms> <latency ms>},
+ * to lay the slow ones beside the processes' GC and safepoint logs.
  */
 public final class LoadGen {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || args[0].startsWith("-")) {
             System.err.println("usage: LoadGen URL --rate R --duration S [--warmup S] [--body FILE] [--max-in-flight N]"
-                    + " [--timeout-ms T] [--header 'Name: value']");
+                    + " [--timeout-ms T] [--header 'Name: value'] [--trace FILE]");
             System.exit(2);
         }
         URI uri = URI.create(args[0]);
@@ -45,6 +47,7 @@ public final class LoadGen {
         int maxInFlight = 256;
         long timeoutMs = 10_000;
         String header = null;
+        Path trace = null;
         for (int i = 1; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -55,6 +58,7 @@ public final class LoadGen {
                 case "--max-in-flight" -> maxInFlight = Integer.parseInt(v);
                 case "--timeout-ms" -> timeoutMs = Long.parseLong(v);
                 case "--header" -> header = v;
+                case "--trace" -> trace = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -84,6 +88,7 @@ public final class LoadGen {
         long measuredCount = (long) Math.ceil(duration * rate);
         long total = warmupCount + measuredCount;
         long[] latencyNanos = new long[(int) measuredCount];
+        long[] dueNanos = new long[(int) measuredCount];
         AtomicInteger recorded = new AtomicInteger();
         AtomicLong errors = new AtomicLong();
         AtomicLong timeouts = new AtomicLong();
@@ -125,6 +130,7 @@ public final class LoadGen {
                     int k = recorded.getAndIncrement();
                     if (k < latencyNanos.length) {
                         latencyNanos[k] = end - due;
+                        dueNanos[k] = due;
                     }
                 }
             });
@@ -135,6 +141,15 @@ public final class LoadGen {
         long end = System.nanoTime();
 
         int n = Math.min(recorded.get(), latencyNanos.length);
+        if (trace != null) {
+            long epochNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+            StringBuilder lines = new StringBuilder();
+            for (int k = 0; k < n; k++) {
+                lines.append(String.format(Locale.ROOT, "%.3f %.3f%n", (epochNanos + dueNanos[k]) / 1e6,
+                        latencyNanos[k] / 1e6));
+            }
+            Files.writeString(trace, lines);
+        }
         long[] lat = Arrays.copyOf(latencyNanos, n);
         Arrays.sort(lat);
         double measuredSeconds = (sendEnd - measureStart) / 1e9;
