@@ -437,8 +437,8 @@ public final class Learner {
     }
 
     /**
-     * Takes over a member copied from a replica of this shard and assembled in
-     * {@code staged} (see {@link MemberStore#stagingFolder}): the same files the peer trained, so
+     * Takes over a member copied from a replica of this shard (or a joint model that covers it),
+     * assembled in {@code staged} (see {@link MemberStore#stagingFolder}): the same files the peer trained, so
      * the same predictions. The metadata names this learner, as if it had trained the member, with
      * {@code copiedFrom} in the provenance. A member held meanwhile (a fit trained it) is kept and
      * the copy dropped.
@@ -449,8 +449,9 @@ public final class Learner {
     public boolean adopt(Path staged, String fromPeer) throws IOException {
         // a fit of the same model that runs or ran meanwhile wins: its member is the same anyway
         Member installed = store.install(staged, info -> {
-            if (!settings.shard().equals(info.shard())) {
-                throw new DataException("a member of shard " + info.shard() + ", not " + settings.shard());
+            if (!org.mlensemble.common.messaging.JointSpec.covers(info.shard(), settings.shard())) {
+                throw new DataException("a member of shard " + info.shard() + ", which does not cover "
+                        + settings.shard());
             }
             Map<String, String> provenance = new java.util.LinkedHashMap<>(
                     info.provenance() == null ? Map.of() : info.provenance());

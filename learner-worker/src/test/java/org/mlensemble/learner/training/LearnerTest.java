@@ -1,6 +1,7 @@
 package org.mlensemble.learner.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -272,6 +273,42 @@ class LearnerTest {
         clock.advance(Duration.ofMinutes(2));
 
         assertThat(learner.heartbeat(false).training()).isEmpty();
+    }
+
+    @Test
+    void adoptsACopiedJointModelThatCoversItsShardAndRefusesAMemberThatDoesNot() throws Exception {
+        // a peer's member, relabelled as a joint model over A and B, then as one over B and C
+        MemberStore peer = new MemberStore(work.resolve("peer"));
+        new Learner(new Learner.Settings("learner-p", "A", data.dir(), 3), peer, new MemberTrainer(clock), clock)
+                .fit(Fixtures.job("m-1", "linear"));
+        Member trained = peer.loadAll().members().get(0);
+        Learner learner = learner(3);
+
+        assertThat(learner.adopt(staged(relabelled(trained, "m-joint", "A+B")), "learner-p")).isTrue();
+        assertThat(learner.holds("m-joint")).isTrue();
+        assertThatThrownBy(() -> learner.adopt(staged(relabelled(trained, "m-other", "B+C")), "learner-p"))
+                .hasMessageContaining("does not cover A");
+        assertThat(learner.holds("m-other")).isFalse();
+    }
+
+    private static Member relabelled(Member m, String modelId, String shard) {
+        MemberInfo i = m.info();
+        return new Member(m.model(), m.encoding(), new MemberInfo(modelId, i.learnerId(), shard, i.dataset(),
+                i.target(), i.algorithm(), i.params(), i.seed(), i.sampling(), i.createdAt(), i.trainedAt(), i.rows(),
+                i.features(), i.trainMs(), i.holdoutRmse(), i.provenance()), m.clip());
+    }
+
+    /** The member's files, as a peer's copy assembled in this learner's staging folder. */
+    private Path staged(Member m) throws IOException {
+        MemberStore scratch = new MemberStore(work.resolve("scratch-" + m.info().modelId()));
+        scratch.save(m);
+        Path staged = store.stagingFolder(m.info().modelId());
+        try (var files = Files.list(scratch.folder(m.info().modelId()))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, staged.resolve(f.getFileName()));
+            }
+        }
+        return staged;
     }
 
     private Learner learner(int retention) {
