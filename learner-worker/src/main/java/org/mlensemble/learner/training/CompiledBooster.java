@@ -3,6 +3,7 @@ package org.mlensemble.learner.training;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.mlensemble.common.features.FeatureEncoding;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,28 +27,28 @@ final class CompiledBooster extends IndexedPredictor {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
-    /** Per node, over every tree used: left child (-1 for a leaf), right child, feature, default left. */
-    private final int[] left;
-    private final int[] right;
-    private final int[] feature;
-    private final boolean[] defaultLeft;
-    /** A split node's condition, a leaf's value. */
-    private final float[] value;
-    /** Each tree's root node. */
+    /** Rows walked together: each tree's nodes stay in the cache while it is walked for all of them. */
+    static final int BLOCK = 64;
+
+    /**
+     * Per node, over every tree used, {@link #STRIDE} ints: the left child's offset (-1 for a
+     * leaf), the feature with the default-left flag in its sign bit, and the split condition's
+     * (a leaf's value's) float bits. A right child follows its left one, so the walk needs no
+     * right offset and picks a side by adding 0 or {@link #STRIDE}.
+     */
+    private final int[] nodes;
+    static final int STRIDE = 3;
+    /** Each tree's root offset. */
     private final int[] roots;
     private final float baseScore;
     private final float absent;
     private final int width;
 
-    private CompiledBooster(Map<String, Integer> position, int width, int[] left, int[] right, int[] feature,
-            boolean[] defaultLeft, float[] value, int[] roots, float baseScore, float absent) {
+    private CompiledBooster(Map<String, Integer> position, int width, int[] nodes, int[] roots, float baseScore,
+            float absent) {
         super(position);
         this.width = width;
-        this.left = left;
-        this.right = right;
-        this.feature = feature;
-        this.defaultLeft = defaultLeft;
-        this.value = value;
+        this.nodes = nodes;
         this.roots = roots;
         this.baseScore = baseScore;
         this.absent = absent;
@@ -84,11 +85,7 @@ final class CompiledBooster extends IndexedPredictor {
         for (int t = bounds[0]; t < bounds[1]; t++) {
             nodes += trees.get(t).path("left_children").size();
         }
-        int[] left = new int[nodes];
-        int[] right = new int[nodes];
-        int[] feature = new int[nodes];
-        boolean[] defaultLeft = new boolean[nodes];
-        float[] value = new float[nodes];
+        int[] packed = new int[nodes * STRIDE];
         int[] roots = new int[bounds[1] - bounds[0]];
         int at = 0;
         for (int t = bounds[0]; t < bounds[1]; t++) {
@@ -104,29 +101,44 @@ final class CompiledBooster extends IndexedPredictor {
                     || tree.path("tree_param").path("size_leaf_vector").asInt(1) > 1) {
                 return null;
             }
-            roots[t - bounds[0]] = at;
-            for (int i = 0; i < n; i++) {
+            roots[t - bounds[0]] = at * STRIDE;
+            // slots from the root down, the two children of a split side by side
+            int[] slot = new int[n];
+            Arrays.fill(slot, -1);
+            int[] queue = new int[n];
+            int head = 0;
+            int tail = 0;
+            int next = 1;
+            slot[0] = 0;
+            queue[tail++] = 0;
+            while (head < tail) {
+                int i = queue[head++];
                 int li = l.get(i).asInt();
+                int o = (at + slot[i]) * STRIDE;
                 if (li >= 0) {
-                    if (li >= n || r.get(i).asInt() < 0 || r.get(i).asInt() >= n
+                    int ri = r.get(i).asInt();
+                    if (li >= n || ri < 0 || ri >= n || slot[li] >= 0 || slot[ri] >= 0
                             || type.size() == n && type.get(i).asInt() != 0 // a categorical split
                             || f.get(i).asInt() < 0 || f.get(i).asInt() >= features.size()) {
                         return null;
                     }
-                    left[at + i] = at + li;
-                    right[at + i] = at + r.get(i).asInt();
+                    slot[li] = next;
+                    slot[ri] = next + 1;
+                    next += 2;
+                    queue[tail++] = li;
+                    queue[tail++] = ri;
+                    packed[o] = (at + slot[li]) * STRIDE;
+                    boolean defaultLeft = d.get(i).isBoolean() ? d.get(i).booleanValue() : d.get(i).asInt() != 0;
+                    packed[o + 1] = f.get(i).asInt() | (defaultLeft ? Integer.MIN_VALUE : 0);
                 } else {
-                    left[at + i] = -1;
-                    right[at + i] = -1;
+                    packed[o] = -1;
                 }
-                feature[at + i] = f.get(i).asInt();
-                defaultLeft[at + i] = d.get(i).isBoolean() ? d.get(i).booleanValue() : d.get(i).asInt() != 0;
-                value[at + i] = c.get(i).decimalValue().floatValue();
+                packed[o + 2] = Float.floatToRawIntBits(c.get(i).decimalValue().floatValue());
             }
             at += n;
         }
-        return new CompiledBooster(IndexedPredictor.positions(features), features.size(), left, right, feature,
-                defaultLeft, value, roots, baseScore, absent);
+        return new CompiledBooster(IndexedPredictor.positions(features), features.size(), packed, roots, baseScore,
+                absent);
     }
 
     /** XGBoost writes the base score as {@code 1.8E5} or, since 3.0, as a vector {@code [1.8E5]}. */
@@ -177,6 +189,48 @@ final class CompiledBooster extends IndexedPredictor {
         return roots.length;
     }
 
+    /**
+     * The rows a block of {@link #BLOCK} at a time: the block's features spread into dense float
+     * vectors, then each tree walked for every row of the block (so its nodes are read from the
+     * cache), each row's sum kept in float in tree order, as XGBoost sums.
+     */
+    @Override
+    double[] predict(FeatureEncoding.IndexedRows rows) {
+        int count = rows.rows();
+        double[] out = new double[count];
+        float[] x = new float[BLOCK * width];
+        Arrays.fill(x, absent);
+        int[][] idx = new int[BLOCK][rows.width()];
+        double[][] val = new double[BLOCK][rows.width()];
+        int[] n = new int[BLOCK];
+        float[] sum = new float[BLOCK];
+        for (int start = 0; start < count; start += BLOCK) {
+            int b = Math.min(BLOCK, count - start);
+            for (int r = 0; r < b; r++) {
+                n[r] = rows.row(start + r, idx[r], val[r]);
+                int base = r * width;
+                for (int j = 0; j < n[r]; j++) {
+                    x[base + idx[r][j]] = (float) val[r][j];
+                }
+            }
+            Arrays.fill(sum, 0, b, baseScore);
+            for (int root : roots) {
+                for (int r = 0; r < b; r++) {
+                    sum[r] += leaf(root, x, r * width);
+                }
+            }
+            for (int r = 0; r < b; r++) {
+                out[start + r] = sum[r];
+                int base = r * width;
+                for (int j = 0; j < n[r]; j++) {
+                    x[base + idx[r][j]] = absent;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One row at a time, as {@link #predict} sums it. */
     @Override
     RowPredictor rowPredictor() {
         float[] x = new float[width];
@@ -187,7 +241,7 @@ final class CompiledBooster extends IndexedPredictor {
             }
             float sum = baseScore;
             for (int root : roots) {
-                sum += leaf(root, x);
+                sum += leaf(root, x, 0);
             }
             for (int j = 0; j < n; j++) {
                 x[idx[j]] = absent;
@@ -196,14 +250,17 @@ final class CompiledBooster extends IndexedPredictor {
         };
     }
 
-    private float leaf(int root, float[] x) {
+    /** The leaf value a row reaches in the tree at {@code root}; its features start at {@code x[base]}. */
+    private float leaf(int root, float[] x, int base) {
+        int[] t = nodes;
         int node = root;
         int l;
-        while ((l = left[node]) >= 0) {
-            float v = x[feature[node]];
-            float c = value[node];
-            node = v < c ? l : v >= c ? right[node] : defaultLeft[node] ? l : right[node];
+        while ((l = t[node]) >= 0) {
+            int fd = t[node + 1];
+            float v = x[base + (fd & Integer.MAX_VALUE)];
+            // left when less; a missing value (NaN compares false) its node's default way
+            node = l + (v < Float.intBitsToFloat(t[node + 2]) || v != v && fd < 0 ? 0 : STRIDE);
         }
-        return value[node];
+        return Float.intBitsToFloat(t[node + 2]);
     }
 }
