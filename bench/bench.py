@@ -12,7 +12,7 @@ and measures, in one run on this machine:
   P3  a 4-member linear fit on >= 1M rows through the cluster vs the same members trained
       in one JVM on 2 threads (bench/FitReference.java), with the time split into CSV read,
       encoding, training, saving and messaging
-  P4  batch predict rows/s with 10,000-row requests, JSON and CSV bodies, linear and forest models;
+  P4  batch predict rows/s with 10,000-row requests, JSON and CSV bodies, linear, forest and boosted models;
       then the big table (1,000,000 rows) scored in one streamed CSV request, with peak RSS
   P3p the same table fitted by peers, one process each: XGBoost4J (100 trees) and H2O-3's embedded
       GLM beside our linear and boosted ensembles; wall time (parse + fit) and R2 on the test rows
@@ -289,13 +289,14 @@ def main():
     ap.add_argument("--connections", type=int, default=64,
                     help="wrk connections for P1, the same for the floor and the full path (default 64)")
     ap.add_argument("--batch-connections", type=int, default=2, help="wrk connections for P4 (default 2)")
-    ap.add_argument("--p4-algorithms", default="linear,forest",
-                    help="models P4 measures (default linear,forest; the forest is fitted for it)")
+    ap.add_argument("--p4-algorithms", default="linear,forest,boosted",
+                    help="models P4 measures (default linear,forest,boosted; forest and boosted are fitted for it)")
     ap.add_argument("--forest-rows", type=int, default=5_000,
-                    help="rows per shard the P4 forest is fitted on (default 5,000: the default learner heap)")
+                    help="rows per shard the P4 forest and boosted models are fitted on (default 5,000: the "
+                         "default learner heap)")
     ap.add_argument("--big-csv-rows", type=int, help="rows of P4's streamed CSV (default 1,000,000; smoke 20,000)")
-    ap.add_argument("--big-csv-algorithms", default="linear,forest",
-                    help="models that score P4's streamed CSV (default linear,forest)")
+    ap.add_argument("--big-csv-algorithms", default="linear,forest,boosted",
+                    help="models that score P4's streamed CSV (default linear,forest,boosted)")
     ap.add_argument("--fit-rows", type=int, help="rows of the P3 table (default 1,000,000; smoke 10,000)")
     ap.add_argument("--fit-heap", default="3g",
                     help="learner -Xmx for the P3 fit (default 3g: a 250k-row shard needs ~3 GB with the String[] table)")

@@ -63,13 +63,14 @@ class Report:
         p4 = st.get("P4 batch predict", {})
         batch = self.R['steps'].get('data', {}).get('batchRows', 0)
         for fid, key, what in (("P4", "linear_json", "linear, JSON"), ("P4c", "linear_csv", "linear, CSV"),
-                               ("P4f", "forest_json", "forest, JSON"), ("P4fc", "forest_csv", "forest, CSV")):
+                               ("P4f", "forest_json", "forest, JSON"), ("P4fc", "forest_csv", "forest, CSV"),
+                               ("P4b", "boosted_json", "boosted, JSON"), ("P4bc", "boosted_csv", "boosted, CSV")):
             if p4.get(key, {}).get("rowsPerSecond"):
                 self.figure(fid, p4[key]["rowsPerSecond"], f"{what}, {batch:,}-row requests, "
                                                            f"{p4[key]['runs'][0]['connections']} connections")
         if p4.get("rowsPerSecond") and not p4.get("linear_json"):  # results of an older bench
             self.figure("P4", p4["rowsPerSecond"], f"{batch:,}-row requests, {p4['runs'][0]['connections']} connections")
-        for fid, key in (("P4m", "big_linear"), ("P4mf", "big_forest")):
+        for fid, key in (("P4m", "big_linear"), ("P4mf", "big_forest"), ("P4mb", "big_boosted")):
             big = p4.get(key)
             if big:
                 api = max([v for k, v in big["peakRssMb"].items() if k.startswith("api")], default=None)

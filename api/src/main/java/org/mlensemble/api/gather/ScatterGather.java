@@ -36,9 +36,9 @@ import org.mlensemble.common.gather.GatherResult;
 import org.mlensemble.common.messaging.Headers;
 import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.JobReply;
+import org.mlensemble.common.messaging.JobReplyCodec;
 import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MalformedMessageException;
-import org.mlensemble.common.messaging.MessageCodec;
 import org.mlensemble.common.messaging.Names;
 import org.mlensemble.common.messaging.PredictJobCodec;
 import org.mlensemble.common.messaging.Topology;
@@ -240,8 +240,9 @@ public final class ScatterGather implements AutoCloseable {
                 .deliveryMode(persistent ? 2 : 1)
                 // the broker refuses a user_id other than our login: learners obey only api users
                 .userId(factory.getUsername())
+                // predictions may come back as raw doubles (JobReplyCodec)
                 .headers(Map.of(Headers.JOB_TYPE, type.wireName(), Headers.DEADLINE, deadlineEpochMs,
-                        Headers.PROTOCOL, Headers.PROTOCOL_VERSION))
+                        Headers.PROTOCOL, Headers.PROTOCOL_VERSION, Headers.REPLY_FORMAT, JobReplyCodec.BINARY))
                 .build();
         Job job = new Job(topology.jobsExchange(), props, body);
         Pending p = new Pending(gather, future, new AtomicReference<>(), new ScheduledFuture<?>[1],
@@ -453,7 +454,7 @@ public final class ScatterGather implements AutoCloseable {
         }
         JobReply reply;
         try {
-            reply = MessageCodec.decode(body, JobReply.class);
+            reply = JobReplyCodec.decode(body);
             if (!Names.isSafeName(reply.learnerId()) || !Names.isShardName(reply.shard()) || reply.status() == null) {
                 throw new MalformedMessageException("reply without a valid learner id, shard and status");
             }
@@ -490,7 +491,7 @@ public final class ScatterGather implements AutoCloseable {
     /** A late reply also counts for its learner when it reads well and its sender may speak for it. */
     private void lateFrom(String userId, byte[] body) {
         try {
-            JobReply reply = MessageCodec.decode(body, JobReply.class);
+            JobReply reply = JobReplyCodec.decode(body);
             if (Names.isSafeName(reply.learnerId()) && identities.vouchesForLearner(userId, reply.learnerId())) {
                 lateBy(reply.learnerId());
             }

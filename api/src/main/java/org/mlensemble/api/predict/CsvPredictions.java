@@ -225,6 +225,10 @@ final class CsvPredictions {
      * {@code 94.0}, {@code 1e3}) is null: it stays text, which numeric columns parse anyway.
      */
     static Double number(String column, String text, int line) {
+        double n = plainInteger(text);
+        if (n == n) {
+            return n;
+        }
         if (!looksNumeric(text)) {
             return null;
         }
@@ -238,6 +242,33 @@ final class CsvPredictions {
             throw ApiProblem.badRequest("line " + line + ", column '" + column + "' has a number out of range: " + text);
         }
         return canonical(d).equals(text) ? d : null;
+    }
+
+    /**
+     * The value of an integer written as a learner writes it ({@code 0}, {@code 8450},
+     * {@code -12}: no sign but a minus, no leading zero, at most 15 digits, not {@code -0}), or NaN
+     * for any other text: the common cell, read without {@link Double#parseDouble} and without
+     * writing the number back to compare.
+     */
+    static double plainInteger(String s) {
+        int len = s.length();
+        if (len == 0) {
+            return Double.NaN;
+        }
+        int i = s.charAt(0) == '-' ? 1 : 0;
+        int digits = len - i;
+        if (digits < 1 || digits > 15 || s.charAt(i) == '0' && (digits > 1 || i == 1)) {
+            return Double.NaN;
+        }
+        long v = 0;
+        for (; i < len; i++) {
+            char ch = s.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return Double.NaN;
+            }
+            v = v * 10 + (ch - '0');
+        }
+        return s.charAt(0) == '-' ? -v : v;
     }
 
     /** How a learner writes a number as text (FeatureEncoding's rule for a number in a category column). */

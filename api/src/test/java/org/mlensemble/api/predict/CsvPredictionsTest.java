@@ -172,4 +172,31 @@ class CsvPredictionsTest {
         UnknownModelException e = assertThrows(UnknownModelException.class, () -> run(csv, "m-gone", csv(3)));
         assertThat(e.modelId()).isEqualTo("m-gone");
     }
+
+    @Test
+    void anIntegerCellIsReadAsTheSlowPathReadsIt() {
+        List<String> cells = new ArrayList<>(List.of("0", "7", "8450", "-12", "-0", "007", "+5", "94.0", "1e3", "0.25",
+                "-2.5", "-", "1-2", "999999999999999", "-999999999999999", "1000000000000000", "12a", "٣"));
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 2_000; i++) {
+            cells.add(Long.toString(random.nextLong() % (1L << (1 + random.nextInt(52)))));
+        }
+        for (String text : cells) {
+            Double expected;
+            try {
+                // the rule: the text's number when the number written back is the same text
+                double d = Double.parseDouble(text);
+                String back = d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+                expected = text.chars().allMatch(c -> c >= '0' && c <= '9' || "+-.eE".indexOf(c) >= 0)
+                        && back.equals(text) ? d : null;
+            } catch (NumberFormatException e) {
+                expected = null;
+            }
+            assertThat(CsvPredictions.number("c", text, 1)).as(text).isEqualTo(expected);
+            double fast = CsvPredictions.plainInteger(text);
+            if (fast == fast) {
+                assertThat(fast).as(text).isEqualTo(expected);
+            }
+        }
+    }
 }

@@ -14,6 +14,12 @@ public final class Headers {
 
     public static final int PROTOCOL_VERSION = 1;
 
+    /**
+     * On a job: the reply form the requester reads besides JSON ({@link JobReplyCodec#BINARY});
+     * absent, the reply is JSON.
+     */
+    public static final String REPLY_FORMAT = "x-ml-reply";
+
     /** Which peer-sync request a message carries: {@code inventory} or {@code fetch}. */
     public static final String SYNC_REQUEST = "x-ml-sync";
 

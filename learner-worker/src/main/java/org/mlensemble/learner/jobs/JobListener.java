@@ -9,6 +9,7 @@ import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.Headers;
 import org.mlensemble.common.messaging.Identities;
 import org.mlensemble.common.messaging.JobReply;
+import org.mlensemble.common.messaging.JobReplyCodec;
 import org.mlensemble.common.messaging.JobType;
 import org.mlensemble.common.messaging.MalformedMessageException;
 import org.mlensemble.common.messaging.MessageCodec;
@@ -282,10 +283,13 @@ class JobListener {
         }
         MessageProperties props = new MessageProperties();
         props.setCorrelationId(request.getCorrelationId());
-        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        // predictions as raw doubles when the requester reads them (an api of an earlier version does not ask)
+        boolean binary = JobReplyCodec.BINARY.equals(String.valueOf(request.getHeaders().get(Headers.REPLY_FORMAT)))
+                && reply.predictions() != null;
+        props.setContentType(binary ? JobReplyCodec.CONTENT_TYPE : MessageProperties.CONTENT_TYPE_JSON);
         props.setHeader(Headers.JOB_TYPE, reply.job().wireName());
         try {
-            rabbit.send("", replyTo, new Message(MessageCodec.encode(reply), props));
+            rabbit.send("", replyTo, new Message(JobReplyCodec.encode(reply, binary), props));
         } catch (AmqpException e) {
             // direct reply-to is at-most-once: the requester may be gone, and its deadline covers that
             log.debug("reply to {} dropped: {}", replyTo, e.getMessage());

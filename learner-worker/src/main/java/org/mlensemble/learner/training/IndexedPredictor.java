@@ -44,7 +44,7 @@ abstract class IndexedPredictor {
     }
 
     /** Every row's prediction, from rows indexed by {@link #index}, in the model's scaled units. */
-    final double[] predict(FeatureEncoding.IndexedRows rows) {
+    double[] predict(FeatureEncoding.IndexedRows rows) {
         RowPredictor row = rowPredictor();
         int[] idx = new int[rows.width()];
         double[] val = new double[rows.width()];

@@ -14,12 +14,12 @@ import org.mlensemble.common.messaging.MemberInfo;
 public record Member(Regression model, FeatureEncoding encoding, MemberInfo info, boolean clip) {
 
     /**
-     * Predicts rows given column-major, in the target's own units. Linear and Tribuo tree members
-     * read the columns straight into their weights' or splits' indexes; the others encode the rows
-     * first.
+     * Predicts rows given column-major, in the target's own units. Linear, Tribuo tree and XGBoost
+     * members read the columns straight into their weights' or splits' indexes; any other model
+     * encodes the rows first.
      */
     public double[] predict(Map<String, List<Object>> columns, int rows) {
-        IndexedPredictor direct = linear() != null ? linear() : trees();
+        IndexedPredictor direct = linear() != null ? linear() : trees() != null ? trees() : boosted();
         if (direct == null) {
             return predictEncoded(encoding.encodeColumns(columns, rows));
         }
@@ -38,6 +38,11 @@ public record Member(Regression model, FeatureEncoding encoding, MemberInfo info
     /** A Tribuo tree or tree ensemble flattened into arrays, or null for any other model. */
     CompiledTrees trees() {
         return model instanceof TribuoRegression t ? t.trees() : null;
+    }
+
+    /** An XGBoost member's trees as arrays, or null for any other model (or one XGBoost alone predicts). */
+    CompiledBooster boosted() {
+        return model instanceof BoostedRegression b ? b.compiled() : null;
     }
 
     /** Tribuo's own prediction path, for a member trained with Tribuo. */
