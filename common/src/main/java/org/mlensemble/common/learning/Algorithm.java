@@ -25,7 +25,10 @@ public enum Algorithm {
      * A random forest per learner, grown by XGBoost in its random-forest mode: one round of
      * {@code trees} parallel trees, averaged, each on a share of the rows drawn without
      * replacement and trying a share of the features at each split. Depth 12 and leaves of two or
-     * more rows: deeper trees cost time on large shards and gained no accuracy where measured.
+     * more rows: deeper trees cost time on large shards and gained no accuracy where measured. Each
+     * numeric feature is cut into at most 64 bins (XGBoost's own default is 256): the trees are
+     * randomised and averaged, so finer split points did not change the forest's accuracy where
+     * measured, and a tree's cost grows with its nodes times the bins (docs/performance.md).
      */
     FOREST("forest", List.of(
             ParamSpec.integer("trees", 1, 500, 25, "trees per learner"),
@@ -33,7 +36,9 @@ public enum Algorithm {
             ParamSpec.real("featureFraction", 0.05, 0.99, 0.5, "fraction of features tried at each split"),
             ParamSpec.integer("minLeafSize", 1, 100000, 2, "minimum number of rows in each leaf"),
             ParamSpec.real("rowFraction", 0.1, 1, 0.8, "fraction of the rows each tree is grown on, drawn without"
-                    + " replacement"))),
+                    + " replacement"),
+            ParamSpec.integer("maxBins", 2, 1024, 64, "most bins per numeric feature: the candidate split"
+                    + " points are the edges of at most this many quantile bins"))),
 
     /**
      * Gradient-boosted trees with XGBoost (histogram method) on the raw, unbinned features. The

@@ -27,7 +27,8 @@ class AlgorithmTest {
         given.put("trees", 5);
 
         assertThat(Algorithm.FOREST.resolve(given)).containsExactly(entry("trees", 5), entry("maxDepth", 12),
-            entry("featureFraction", 0.25), entry("minLeafSize", 2), entry("rowFraction", 0.8));
+            entry("featureFraction", 0.25), entry("minLeafSize", 2), entry("rowFraction", 0.8),
+            entry("maxBins", 64));
     }
 
     @Test

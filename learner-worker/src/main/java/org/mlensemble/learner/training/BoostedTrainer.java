@@ -75,6 +75,7 @@ public final class BoostedTrainer {
         params.put("subsample", p.get("rowFraction"));
         params.put("eta", 1);
         params.put("lambda", 0);
+        params.put("max_bin", p.get("maxBins"));
         return params;
     }
 

@@ -17,6 +17,7 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlensemble.common.learning.Algorithm;
 import org.mlensemble.common.learning.InvalidParamsException;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.metrics.RegressionMetrics;
@@ -64,6 +65,25 @@ class BoostedTrainingTest {
                 .predict(data.testColumns(), Fixtures.TEST_ROWS);
 
         assertThat(Arrays.equals(seven, eight)).isFalse();
+    }
+
+    @Test
+    void aForestBinsItsFeaturesIntoMaxBinsAndBoostedKeepsXGBoostsDefault() {
+        assertThat(BoostedTrainer.forestParams(Algorithm.FOREST.resolve(Map.of()), 1, 1)).containsEntry("max_bin", 64);
+        assertThat(BoostedTrainer.forestParams(Algorithm.FOREST.resolve(Map.of("maxBins", 256)), 1, 1))
+                .containsEntry("max_bin", 256);
+        assertThat(BoostedTrainer.boostedParams(Algorithm.BOOSTED.resolve(Map.of()), 1, 1)).containsEntry("max_bin", 256);
+    }
+
+    @Test
+    void theForestsBinsReachXGBoost() {
+        double[] fine = train(new MemberTrainer(clock), Fixtures.job("m", 1, "forest", Map.of(), 7, "shard", false))
+                .predict(data.testColumns(), Fixtures.TEST_ROWS);
+        double[] coarse = train(new MemberTrainer(clock),
+                Fixtures.job("m", 1, "forest", Map.of("maxBins", 2), 7, "shard", false))
+                .predict(data.testColumns(), Fixtures.TEST_ROWS);
+
+        assertThat(Arrays.equals(fine, coarse)).isFalse();
     }
 
     @Test
