@@ -94,6 +94,18 @@ class SolvedLinearMemberTest {
     }
 
     @Test
+    void aBootstrapRefitWithTheSameSeedPredictsTheSameBits() {
+        FitJob job = Fixtures.job("m-boot", 1_000, "linear", Map.of("solver", "exact"), 7, "bootstrap", true);
+        MemberTrainer trainer = new MemberTrainer(clock);
+        Member first = trainer.train(job, "learner-a", "A", data.shardA(), (phase, pct) -> { });
+        Member second = trainer.train(job, "learner-b", "A", data.shardA(), (phase, pct) -> { });
+
+        assertThat(Arrays.equals(first.predict(data.testColumns(), Fixtures.TEST_ROWS),
+                second.predict(data.testColumns(), Fixtures.TEST_ROWS))).isTrue();
+        assertThat(first.info().provenance().get("ridgeLambda")).isEqualTo(second.info().provenance().get("ridgeLambda"));
+    }
+
+    @Test
     void aTamperedWeightsFileIsALoadFailureNotACrash() throws IOException {
         MemberStore store = new MemberStore(root);
         store.save(train("m-1", Map.of("solver", "exact")));
