@@ -98,6 +98,11 @@ public final class PeerFit {
                 synchronized (members) {
                     members.add(m);
                 }
+                if (m.info().provenance().containsKey("ridgeLambda")) {
+                    System.err.printf(Locale.ROOT, "shard %s: %d rows, %d features, ridge lambda %s, effective df %s%n",
+                            shard, m.info().rows(), m.info().features(), m.info().provenance().get("ridgeLambda"),
+                            m.info().provenance().get("effectiveDf"));
+                }
                 return new long[] {read - s, System.nanoTime() - read, m.info().rows(), m.info().features()};
             }));
         }

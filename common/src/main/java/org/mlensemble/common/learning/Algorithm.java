@@ -9,12 +9,17 @@ import java.util.stream.Collectors;
 /** The weak learners a fit can ask for, with their validated hyperparameters. */
 public enum Algorithm {
 
-    /** Tribuo linear SGD regression on standardised features and target. */
+    /**
+     * Linear regression on standardised features and target: Tribuo's SGD, or the least-squares
+     * solution in closed form with a ridge penalty chosen by generalized cross-validation.
+     */
     LINEAR("linear", List.of(
-            ParamSpec.integer("epochs", 1, 1000, 10, "passes over the shard"),
-            ParamSpec.real("learningRate", 1e-6, 10, 0.05, "AdaGrad initial learning rate"),
-            ParamSpec.real("l2", 0, 100, 0, "L2 penalty on the weights, applied as weight decay per epoch"),
-            ParamSpec.choice("loss", List.of("squared", "huber"), "squared", "regression loss"))),
+            ParamSpec.integer("epochs", 1, 1000, 10, "passes over the shard (solver sgd)"),
+            ParamSpec.real("learningRate", 1e-6, 10, 0.05, "AdaGrad initial learning rate (solver sgd)"),
+            ParamSpec.real("l2", 0, 100, 0, "L2 penalty on the weights, applied as weight decay per epoch (solver sgd)"),
+            ParamSpec.choice("loss", List.of("squared", "huber"), "squared", "regression loss"),
+            ParamSpec.choice("solver", List.of(LinearSolver.AUTO, LinearSolver.SGD, LinearSolver.EXACT),
+                    LinearSolver.AUTO, LinearSolver.DESCRIPTION))),
 
     /** One Tribuo CART regression tree on quantile-binned features. */
     TREE("tree", List.of(
@@ -99,6 +104,9 @@ public enum Algorithm {
         for (ParamSpec p : params) {
             Object v = in.get(p.name());
             out.put(p.name(), v == null ? p.defaultValue() : p.coerce(v));
+        }
+        if (this == LINEAR) {
+            LinearSolver.check(out);
         }
         return out;
     }

@@ -16,7 +16,7 @@ class AlgorithmTest {
         Map<String, Object> linear = Algorithm.LINEAR.resolve(null);
 
         assertThat(linear).containsExactly(entry("epochs", 10), entry("learningRate", 0.05), entry("l2", 0.0),
-            entry("loss", "squared"));
+            entry("loss", "squared"), entry("solver", "auto"));
         assertThat(Algorithm.TREE.resolve(Map.of())).containsExactly(entry("maxDepth", 6), entry("minLeafSize", 5));
     }
 
@@ -134,5 +134,43 @@ class AlgorithmTest {
         assertThrows(InvalidParamsException.class, () -> Algorithm.BOOSTED.resolve(Map.of("trees", 5001)));
         assertThat(Algorithm.BOOSTED.resolve(Map.of("subsample", 1, "lambda", 0))).containsEntry("subsample", 1.0)
             .containsEntry("lambda", 0.0);
+    }
+
+    @Test
+    void linearSolverIsOneOfItsChoicesAndNotContradicted() {
+        InvalidParamsException bad = assertThrows(InvalidParamsException.class,
+            () -> Algorithm.LINEAR.resolve(Map.of("solver", "qr")));
+        assertThat(bad.getMessage()).contains("solver must be one of [auto, sgd, exact]");
+
+        InvalidParamsException huber = assertThrows(InvalidParamsException.class,
+            () -> Algorithm.LINEAR.resolve(Map.of("solver", "exact", "loss", "huber")));
+        assertThat(huber.getMessage()).contains("squared loss");
+
+        InvalidParamsException l2 = assertThrows(InvalidParamsException.class,
+            () -> Algorithm.LINEAR.resolve(Map.of("solver", "exact", "l2", 0.5)));
+        assertThat(l2.getMessage()).contains("l2 applies to solver sgd only");
+
+        assertThat(Algorithm.LINEAR.resolve(Map.of("solver", "sgd", "loss", "huber", "l2", 0.5)))
+            .containsEntry("solver", "sgd");
+        assertThat(Algorithm.LINEAR.resolve(Map.of("loss", "huber"))).containsEntry("solver", "auto");
+    }
+
+    @Test
+    void autoSolvesExactlyOnlyWithEnoughRowsPerFeatureAndASquaredLoss() {
+        Map<String, Object> auto = Algorithm.LINEAR.resolve(Map.of());
+        int perFeature = LinearSolver.AUTO_MIN_ROWS_PER_FEATURE;
+
+        assertThat(LinearSolver.exact(auto, 300 * perFeature, 300)).isTrue();
+        assertThat(LinearSolver.exact(auto, 300 * perFeature - 1, 300)).isFalse();
+        assertThat(LinearSolver.exact(Algorithm.LINEAR.resolve(Map.of("loss", "huber")), 1_000_000, 300)).isFalse();
+        assertThat(LinearSolver.exact(Algorithm.LINEAR.resolve(Map.of("l2", 0.1)), 1_000_000, 300)).isFalse();
+        assertThat(LinearSolver.exact(auto, 100_000_000, LinearSolver.EXACT_MAX_FEATURES + 1)).isFalse();
+        assertThat(LinearSolver.exact(Algorithm.LINEAR.resolve(Map.of("solver", "sgd")), 1_000_000, 300)).isFalse();
+
+        Map<String, Object> exact = Algorithm.LINEAR.resolve(Map.of("solver", "exact"));
+        assertThat(LinearSolver.exact(exact, 10, 300)).isTrue();
+        InvalidParamsException wide = assertThrows(InvalidParamsException.class,
+            () -> LinearSolver.exact(exact, 1_000_000, LinearSolver.EXACT_MAX_FEATURES + 1));
+        assertThat(wide.getMessage()).contains("use solver sgd");
     }
 }

@@ -63,6 +63,11 @@ final class LinearWeights extends IndexedPredictor {
         return new LinearWeights(byName, w.get(0, features.size()));
     }
 
+    /** Weights by feature name and an intercept, solved outside Tribuo. */
+    static LinearWeights of(Map<String, Double> weights, double bias) {
+        return new LinearWeights(Map.copyOf(weights), bias);
+    }
+
     double predict(EncodedRow row) {
         String[] names = row.names();
         double[] values = row.values();

@@ -7,9 +7,9 @@ import org.mlensemble.common.features.FeatureEncoding;
 import org.mlensemble.common.messaging.MemberInfo;
 
 /**
- * One trained member of an ensemble: the fitted model (Tribuo or XGBoost), the encoding fitted
- * with it, and what we record about it. Immutable and safe to share between threads; both kinds of
- * model predict concurrently.
+ * One trained member of an ensemble: the fitted model (Tribuo, XGBoost or solved linear weights),
+ * the encoding fitted with it, and what we record about it. Immutable and safe to share between
+ * threads; every kind of model predicts concurrently.
  */
 public record Member(Regression model, FeatureEncoding encoding, MemberInfo info, boolean clip) {
 
@@ -32,6 +32,9 @@ public record Member(Regression model, FeatureEncoding encoding, MemberInfo info
 
     /** A linear member's weights, or null for any other model. */
     LinearWeights linear() {
+        if (model instanceof SolvedLinearRegression s) {
+            return s.linear();
+        }
         return model instanceof TribuoRegression t ? t.linear() : null;
     }
 

@@ -18,8 +18,8 @@ import org.mlensemble.common.messaging.ModelRemoval;
 
 /**
  * Members on disk, one folder per model version: the model in its library's own format
- * ({@code member.tribuo}, Tribuo's protobuf serialisation, or {@code member.ubj}, XGBoost's
- * UBJSON), and {@code member.json}, our encoding and metadata. No Java serialisation is ever read. A folder appears atomically, complete or not at all.
+ * ({@code member.tribuo}, Tribuo's protobuf serialisation, {@code member.ubj}, XGBoost's
+ * UBJSON, or {@code member.linear.json}, linear weights solved in closed form), and {@code member.json}, our encoding and metadata. No Java serialisation is ever read. A folder appears atomically, complete or not at all.
  */
 public final class MemberStore {
 

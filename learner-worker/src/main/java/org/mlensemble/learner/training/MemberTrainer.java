@@ -3,6 +3,7 @@ package org.mlensemble.learner.training;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
@@ -11,6 +12,7 @@ import org.mlensemble.common.features.DataException;
 import org.mlensemble.common.features.EncodingOptions;
 import org.mlensemble.common.features.FeatureEncoding;
 import org.mlensemble.common.learning.Algorithm;
+import org.mlensemble.common.learning.LinearSolver;
 import org.mlensemble.common.messaging.FitJob;
 import org.mlensemble.common.messaging.MemberInfo;
 import org.mlensemble.common.table.Table;
@@ -26,9 +28,10 @@ import org.tribuo.regression.sgd.objectives.Huber;
 import org.tribuo.regression.sgd.objectives.SquaredLoss;
 
 /**
- * Trains one member on one shard, with Tribuo or XGBoost. Every random choice (bootstrap sample,
- * held-out slice, SGD order, tree features, boosting's row and column samples) derives from the
- * request seed and the shard, so a refit with the same seed gives bit-identical predictions.
+ * Trains one member on one shard, with Tribuo or XGBoost, or, for a linear member, in closed form
+ * ({@link RidgeSolver}). Every random choice (bootstrap sample, held-out slice, SGD order, tree
+ * features, boosting's row and column samples) derives from the request seed and the shard, so a
+ * refit with the same seed gives bit-identical predictions.
  */
 public final class MemberTrainer {
 
@@ -126,6 +129,25 @@ public final class MemberTrainer {
                     + ", tree_method hist, objective reg:squarederror, nthread " + threads);
             provenance.put("roundsTrained", Integer.toString(result.rounds()));
             provenance.put("bestIteration", Integer.toString(result.bestIteration()));
+        } else if (linear && LinearSolver.exact(params, trainIdx.length, encoding.featureCount())) {
+            List<String> features = encoding.featureNames();
+            RidgeSolver.Solution solved = RidgeSolver.solve(encoded.rows(), encoded.target(), trainIdx, features);
+            Map<String, String> solve = new LinkedHashMap<>();
+            solve.put("solver", "exact: least squares on the centred features, intercept not penalised, ridge"
+                    + " penalty by generalized cross-validation over 10^" + (int) RidgeSolver.LOG_LAMBDA_MIN + ".."
+                    + "10^" + (int) RidgeSolver.LOG_LAMBDA_MAX + " x the mean eigenvalue of X'X, Cholesky solve");
+            solve.put("lambda", Double.toString(solved.lambda()));
+            solve.put("gcv", Double.toString(solved.gcv()));
+            solve.put("effectiveDf", Double.toString(solved.df()));
+            solve.put("activeFeatures", Integer.toString(solved.active()));
+            solve.put("rows", Integer.toString(solved.rows()));
+            solve.put("dataFile", description);
+            model = new SolvedLinearRegression(features, solved.weights(), solved.intercept(), solve);
+            provenance.put("javaVersion", System.getProperty("java.version"));
+            provenance.put("trainer", "closed-form ridge least squares (" + SolvedLinearRegression.FORMAT + ")");
+            provenance.put("ridgeLambda", Double.toString(solved.lambda()));
+            provenance.put("ridgeGcv", Double.toString(solved.gcv()));
+            provenance.put("effectiveDf", Double.toString(solved.df()));
         } else {
             var dataset = RegressionData.dataset(description, job.target(), encoded.rows(), encoded.target(), trainIdx);
             Trainer<Regressor> trainer = trainer(algorithm, params, seed, n);

@@ -8,11 +8,11 @@ import org.mlensemble.common.features.EncodedRow;
 import org.mlensemble.common.features.FeatureEncoding;
 
 /**
- * The fitted function of a member, in the encoded target's units: a Tribuo model, or an XGBoost
- * booster. Each is stored in its own library's format, in a file of its own beside the member's
- * metadata; which file a folder holds says which kind it is.
+ * The fitted function of a member, in the encoded target's units: a Tribuo model, an XGBoost
+ * booster, or linear weights solved in closed form. Each is stored in its own format, in a file of
+ * its own beside the member's metadata; which file a folder holds says which kind it is.
  */
-sealed interface Regression permits TribuoRegression, BoostedRegression {
+sealed interface Regression permits TribuoRegression, BoostedRegression, SolvedLinearRegression {
 
     /** Predicts encoded rows; the caller maps the values back to the target's units. */
     double[] predict(List<EncodedRow> rows);
@@ -24,6 +24,9 @@ sealed interface Regression permits TribuoRegression, BoostedRegression {
     static Regression load(Path folder, FeatureEncoding encoding) throws IOException {
         if (Files.exists(folder.resolve(BoostedRegression.FILE))) {
             return BoostedRegression.load(folder.resolve(BoostedRegression.FILE), encoding);
+        }
+        if (Files.exists(folder.resolve(SolvedLinearRegression.FILE))) {
+            return SolvedLinearRegression.load(folder.resolve(SolvedLinearRegression.FILE), encoding);
         }
         return TribuoRegression.load(folder.resolve(TribuoRegression.FILE));
     }
