@@ -38,6 +38,12 @@ final class BoostedRegression implements Regression {
     static final String ABSENT = "absentFeatures";
     static final String ABSENT_MISSING = "missing";
 
+    /**
+     * Rows handed to XGBoost at a time: the dense matrix (and the native copy JNI makes of it) is
+     * 1.2 MB for a block of 1,000 rows of ~300 features, instead of 12 MB for a 10,000-row job.
+     */
+    static final int BLOCK_ROWS = 1_000;
+
     private final Booster booster;
     private final Map<String, Integer> columns;
     private final int[] iterationRange;
@@ -98,11 +104,14 @@ final class BoostedRegression implements Regression {
             return new double[0];
         }
         try {
-            float[][] p = booster.inplace_predict(dense(rows, columns, absent), rows.size(), columns.size(), Float.NaN,
-                    iterationRange, Booster.PredictionType.kValue, null);
             double[] out = new double[rows.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = p[i][0];
+            for (int from = 0; from < out.length; from += BLOCK_ROWS) {
+                List<EncodedRow> block = rows.subList(from, Math.min(out.length, from + BLOCK_ROWS));
+                float[][] p = booster.inplace_predict(dense(block, columns, absent), block.size(), columns.size(),
+                        Float.NaN, iterationRange, Booster.PredictionType.kValue, null);
+                for (int i = 0; i < p.length; i++) {
+                    out[from + i] = p[i][0];
+                }
             }
             return out;
         } catch (XGBoostError e) {

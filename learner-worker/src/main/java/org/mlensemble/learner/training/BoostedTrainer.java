@@ -108,7 +108,8 @@ public final class BoostedTrainer {
             Map<String, String> all = new HashMap<>(attrs);
             all.put(BoostedRegression.ABSENT, BoostedRegression.ABSENT_MISSING);
             booster.setAttrs(all);
-            return new Result(new BoostedRegression(booster, featureNames), r.rounds(), r.bestIteration());
+            return new Result(new BoostedRegression(withoutTrainingState(booster, params), featureNames), r.rounds(),
+                    r.bestIteration());
         } catch (XGBoostError e) {
             throw new IllegalStateException("XGBoost training failed: " + e.getMessage(), e);
         } finally {
@@ -208,6 +209,25 @@ public final class BoostedTrainer {
         } catch (java.io.IOException e) {
             return "unknown";
         }
+    }
+
+    /**
+     * The booster as its saved model alone: a trained booster keeps its updaters' working memory
+     * (node histograms, row partitions: ~100 MB of native memory for a forest of 25 deep trees on
+     * 5,000 rows) for as long as it lives, and a member lives as long as the learner serves it. The
+     * copy is read back from the bytes {@link BoostedRegression#save} writes, so it predicts what a
+     * learner that loads the member from disk predicts; it predicts on the training's threads.
+     */
+    static Booster withoutTrainingState(Booster trained, Map<String, Object> params) throws XGBoostError {
+        Booster copy;
+        try {
+            copy = XGBoost.loadModel(trained.toByteArray("ubj"));
+        } catch (java.io.IOException e) {
+            throw new XGBoostError("cannot read back the trained booster: " + e.getMessage());
+        }
+        copy.setParam("nthread", params.get("nthread"));
+        trained.dispose();
+        return copy;
     }
 
     private static void dispose(DMatrix m) {

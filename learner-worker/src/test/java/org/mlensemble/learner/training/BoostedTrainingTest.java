@@ -181,6 +181,26 @@ class BoostedTrainingTest {
         return RegressionMetrics.of(Fixtures.actuals(data.test()), member.predict(data.testColumns(), Fixtures.TEST_ROWS)).r2();
     }
 
+    @Test
+    void aJobLongerThanOneBlockIsPredictedAsEachRowAlone() {
+        Member member = train(new MemberTrainer(clock), Fixtures.job("m", 1, "forest", Map.of("trees", 5), 7, "shard",
+                false));
+        List<org.mlensemble.common.features.EncodedRow> test = member.encoding().encodeColumns(data.testColumns(),
+                Fixtures.TEST_ROWS);
+        List<org.mlensemble.common.features.EncodedRow> rows = new java.util.ArrayList<>();
+        while (rows.size() < 2 * BoostedRegression.BLOCK_ROWS + 7) {
+            rows.addAll(test);
+        }
+
+        double[] whole = member.predictEncoded(rows);
+
+        double[] alone = new double[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            alone[i] = member.predictEncoded(rows.subList(i, i + 1))[0];
+        }
+        assertThat(bits(whole)).isEqualTo(bits(alone));
+    }
+
     private Member train(MemberTrainer trainer, FitJob job) {
         return trainer.train(job, "learner-a", "A", data.shardA(), (phase, pct) -> { });
     }
