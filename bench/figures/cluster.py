@@ -281,9 +281,11 @@ class Cluster:
         if p.returncode != 0:
             raise StepFailed(f"bin/mlcluster {' '.join(args)} failed:\n{(p.stdout or '')[-1200:]}{(p.stderr or '')[-1200:]}")
 
-    def fit_default(self, learners):
-        s, b = http("POST", f"{self.url}/v1/ml-distributed/fit", {"deadlineMs": 600000}, timeout=700,
-                    headers=self.key_headers)
+    def fit_default(self, learners, dataset=None):
+        body = {"deadlineMs": 600000}
+        if dataset:
+            body["dataset"] = dataset
+        s, b = http("POST", f"{self.url}/v1/ml-distributed/fit", body, timeout=700, headers=self.key_headers)
         if s != 200:
             raise StepFailed(f"fit answered {s}: {b[:500]}")
         r = json.loads(b)

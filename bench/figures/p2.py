@@ -48,7 +48,9 @@ class P2:
     def p2r(self, rec):
         """The same measurement with 1 and with 2 replicas per shard, minutes apart on one cluster:
         first learner-1..4 alone, then with learner-5..8 started on shards A-D. Each gets a fresh
-        default fit so the model is held by every learner that serves it."""
+        default fit so the model is held by every learner that serves it, on the small table of P4
+        (`small_dataset`): after P3 the cluster's own table has 250,000 rows per shard, more than a
+        learner's default heap trains."""
         extra = [f"learner-{k}" for k in range(5, 9)]
         try:
             for replicas in (1, 2):
@@ -56,7 +58,7 @@ class P2:
                     for name in extra:
                         self.mlcluster("start", name)
                     self.wait_presence(8, timeout=300)
-                model = self.fit_default(4 * replicas)
+                model = self.fit_default(4 * replicas, dataset=self.small_dataset())
                 time.sleep(1.5)  # presence announces the members with the next heartbeat
                 r = self.tail_at_quarter_peak(model)
                 rec[f"replicas{replicas}"] = r
