@@ -26,6 +26,8 @@ import org.mlensemble.common.table.CsvReader;
 import org.mlensemble.common.table.Table;
 import org.mlensemble.learner.training.Member;
 import org.mlensemble.learner.training.MemberTrainer;
+import org.mlensemble.learner.training.TestSetCache;
+import org.mlensemble.learner.training.TestSetCache.TestSet;
 
 /**
  * The fit comparison with peers (P3p): wall time (parse + fit) and R2 on the dataset's test rows,
@@ -118,10 +120,10 @@ public final class PeerFit {
             features = (int) t[3];
         }
         pool.shutdown();
-        Test test = test(dir);
-        double[] mean = new double[test.actual.length];
+        TestSet test = test(dir);
+        double[] mean = new double[test.actuals().length];
         for (Member m : members) {
-            double[] p = m.predict(test.columns, test.actual.length);
+            double[] p = m.predict(test.columns(), test.actuals().length);
             for (int i = 0; i < p.length; i++) {
                 mean[i] += p[i] / members.size();
             }
@@ -129,7 +131,7 @@ public final class PeerFit {
         Map<String, Object> resolved = new LinkedHashMap<>(members.get(0).info().params());
         // parse and fit are summed over the members (2 run at once): shares of the wall time, not parts of it
         return new Result("ours-" + algorithm, rows, features, parse / 1_000_000, fit / 1_000_000,
-                RegressionMetrics.of(test.actual, mean), resolved);
+                RegressionMetrics.of(test.actuals(), mean), resolved);
     }
 
     /** XGBoost4J on the whole table: one booster of {@code rounds} trees. */
@@ -171,8 +173,8 @@ public final class PeerFit {
         long fitted = System.nanoTime();
         train.dispose();
 
-        Test test = test(dir);
-        List<EncodedRow> testRows = encoding.encodeColumns(test.columns, test.actual.length);
+        TestSet test = test(dir);
+        List<EncodedRow> testRows = encoding.encodeColumns(test.columns(), test.actuals().length);
         DMatrix tm = new DMatrix(dense(testRows, index), testRows.size(), index.size(), Float.NaN);
         float[][] p = booster.predict(tm);
         double[] predicted = new double[p.length];
@@ -184,7 +186,7 @@ public final class PeerFit {
         shown.put("max_depth", 6);
         shown.put("eta", 0.3);
         return new Result("xgboost4j", n, index.size(), (parsed - s) / 1_000_000, (fitted - parsed) / 1_000_000,
-                RegressionMetrics.of(test.actual, predicted), shown);
+                RegressionMetrics.of(test.actuals(), predicted), shown);
     }
 
     private static Map<String, Integer> index(List<String> names) {
@@ -212,26 +214,8 @@ public final class PeerFit {
         return out;
     }
 
-    /** The dataset's labelled test rows, as a predict job carries them. */
-    record Test(Map<String, List<Object>> columns, double[] actual) {
-    }
-
-    static Test test(Path dir) throws Exception {
-        Table table = CsvReader.read(dir.resolve("test").resolve("data.csv"));
-        int t = table.columnIndex(RequestDefaults.TARGET);
-        List<String[]> rows = table.rows().stream().filter(r -> !Table.isMissing(r[t])).toList();
-        Map<String, List<Object>> columns = new LinkedHashMap<>();
-        for (int c = 0; c < table.header().size(); c++) {
-            if (c == t) {
-                continue;
-            }
-            List<Object> values = new ArrayList<>(rows.size());
-            for (String[] r : rows) {
-                values.add(Table.isMissing(r[c]) ? null : r[c]);
-            }
-            columns.put(table.header().get(c), values);
-        }
-        double[] actual = rows.stream().mapToDouble(r -> Double.parseDouble(r[t])).toArray();
-        return new Test(columns, actual);
+    /** The dataset's labelled test rows, as a predict job carries them, read as a learner reads them. */
+    static TestSet test(Path dir) throws Exception {
+        return TestSetCache.parse(CsvReader.read(dir.resolve("test").resolve("data.csv")), RequestDefaults.TARGET);
     }
 }

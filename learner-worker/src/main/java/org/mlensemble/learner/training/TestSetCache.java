@@ -14,12 +14,12 @@ import org.mlensemble.common.table.Table;
 
 /**
  * Labelled test sets, parsed once and kept while the file is unchanged: every evaluate of every
- * model reads the same file.
+ * model reads the same file. {@link #parse} is also what the benchmark's in-process fits score on.
  */
-final class TestSetCache {
+public final class TestSetCache {
 
     /** A test set: its columns as a predict job would carry them, and the labels. */
-    record TestSet(Map<String, List<Object>> columns, double[] actuals) {
+    public record TestSet(Map<String, List<Object>> columns, double[] actuals) {
     }
 
     private record Entry(FileTime modified, String target, TestSet set) {
@@ -44,7 +44,8 @@ final class TestSetCache {
         return set;
     }
 
-    private static TestSet parse(Table table, String target) {
+    /** The rows of {@code table} with a {@code target} value, as a predict job's columns, and those values. */
+    public static TestSet parse(Table table, String target) {
         int t = table.columnIndex(target);
         if (t < 0) {
             throw new DataException("the test set has no target column '" + target + "'");
